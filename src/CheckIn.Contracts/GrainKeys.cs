@@ -1,0 +1,50 @@
+using CheckIn.Contracts.Bookings;
+using CheckIn.Contracts.Common;
+using CheckIn.Contracts.Flights;
+using CheckIn.Contracts.Seats;
+
+namespace CheckIn.Contracts;
+
+/// <summary>The only place that knows how grain keys are built and split.</summary>
+public static class GrainKeys
+{
+    private const char Separator = '/';
+
+    /// <summary>Joins a flight id and a seat number or passenger id into a compound key.</summary>
+    public static string Compound(string flightId, string part) => string.Concat(flightId, "/", part);
+
+    /// <summary>Splits a compound key into its flight id and second part.</summary>
+    public static (string FlightId, string Part) Split(string key)
+    {
+        var at = key.IndexOf(Separator, StringComparison.Ordinal);
+        if (at <= 0 || at == key.Length - 1)
+        {
+            throw new ArgumentException($"'{key}' is not a compound grain key.", nameof(key));
+        }
+        return (key[..at], key[(at + 1)..]);
+    }
+
+    /// <summary>The seat grain of one seat.</summary>
+    public static ISeatGrain GetSeatGrain(this IGrainFactory factory, string flightId, string seatNumber) =>
+        factory.GetGrain<ISeatGrain>(Compound(flightId, seatNumber));
+
+    /// <summary>The grain that keeps one passenger to one seat on a flight.</summary>
+    public static IPassengerSeatGrain GetPassengerSeatGrain(this IGrainFactory factory, string flightId, string passengerId) =>
+        factory.GetGrain<IPassengerSeatGrain>(Compound(flightId, passengerId));
+
+    /// <summary>A flight's definition.</summary>
+    public static IFlightGrain GetFlightGrain(this IGrainFactory factory, string flightId) =>
+        factory.GetGrain<IFlightGrain>(flightId);
+
+    /// <summary>A flight's seat map read model.</summary>
+    public static ISeatMapGrain GetSeatMapGrain(this IGrainFactory factory, string flightId) =>
+        factory.GetGrain<ISeatMapGrain>(flightId);
+
+    /// <summary>A booking by PNR (upper case).</summary>
+    public static IBookingGrain GetBookingGrain(this IGrainFactory factory, string pnr) =>
+        factory.GetGrain<IBookingGrain>(pnr.Trim().ToUpperInvariant());
+
+    /// <summary>One idempotency key in one caller's scope.</summary>
+    public static IIdempotencyGrain GetIdempotencyGrain(this IGrainFactory factory, string scope, string key) =>
+        factory.GetGrain<IIdempotencyGrain>(Compound(scope, key));
+}

@@ -1,0 +1,23 @@
+using CheckIn.Contracts.Common;
+
+namespace CheckIn.Contracts.Seats;
+
+/// <summary>
+/// One passenger on one flight (key <c>{flightId}/{passengerId}</c>). It owns the rule "at most one seat per
+/// passenger per flight": every hold, confirm and release of that passenger goes through it, one at a time, and
+/// holding a new seat releases the previous one. Seat state itself stays with <see cref="ISeatGrain"/>.
+/// </summary>
+public interface IPassengerSeatGrain : IGrainWithStringKey
+{
+    /// <summary>Holds the seat for this passenger and then releases the seat they had before, if any.</summary>
+    Task<Result<SeatSnapshot>> HoldAsync(string seatNumber, CommandContext context);
+
+    /// <summary>Confirms the passenger's current hold on that seat.</summary>
+    Task<Result<SeatSnapshot>> ConfirmAsync(string seatNumber, CommandContext context);
+
+    /// <summary>Releases the passenger's hold or confirmed seat.</summary>
+    Task<Result<SeatSnapshot>> ReleaseAsync(string seatNumber, CommandContext context);
+
+    /// <summary>The seat number the passenger holds or has confirmed on this flight, or null.</summary>
+    Task<string?> GetSeatNumberAsync();
+}

@@ -1,0 +1,37 @@
+using Orleans.Concurrency;
+
+namespace CheckIn.Contracts.Seats;
+
+/// <summary>One seat of a seat map: layout plus current status. Holders stay private to the grain.</summary>
+[GenerateSerializer, Immutable, Alias("checkin.SeatMapEntry")]
+public sealed record SeatMapEntry(
+    [property: Id(0)] string SeatNumber,
+    [property: Id(1)] SeatStatus Status,
+    [property: Id(2)] DateTimeOffset? HoldExpiresAt,
+    [property: Id(3)] string? PassengerId);
+
+/// <summary>
+/// A flight's seat map at one version. <see cref="Version"/> is the sum of the seat versions it reflects, so it
+/// only grows, survives the map grain's reactivation, and two different maps of one flight never share it.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("checkin.SeatMapView")]
+public sealed record SeatMapView(
+    [property: Id(0)] string FlightId,
+    [property: Id(1)] long Version,
+    [property: Id(2)] DateTimeOffset LastUpdated,
+    [property: Id(3)] IReadOnlyList<SeatMapEntry> Seats);
+
+/// <summary>
+/// The per-flight read model (key flight id) that seat grains keep current with one-way notifications. Seat map
+/// requests read it and never call every seat grain. It also nudges seats whose hold expiry has passed (the sweep
+/// that catches expiry ticks lost in a failover).
+/// </summary>
+public interface ISeatMapGrain : IGrainWithStringKey
+{
+    /// <summary>The current map, or null when the flight does not exist.</summary>
+    Task<SeatMapView?> GetAsync();
+
+    /// <summary>Applies a seat's committed state if it is newer than what the map has.</summary>
+    [OneWay]
+    Task SeatChangedAsync(SeatSnapshot snapshot);
+}

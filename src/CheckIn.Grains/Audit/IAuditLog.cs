@@ -1,0 +1,16 @@
+using CheckIn.Contracts.Seats;
+
+namespace CheckIn.Grains.Audit;
+
+/// <summary>
+/// Where seat transitions are recorded. Seat grains keep unpublished events in their own durable state (an outbox)
+/// and append them here before answering; appending the same event id twice keeps one record.
+/// </summary>
+public interface IAuditLog
+{
+    /// <summary>Appends the events durably; events whose id is already recorded are ignored.</summary>
+    Task AppendAsync(IReadOnlyList<SeatAuditEvent> events, CancellationToken cancellationToken = default);
+
+    /// <summary>A flight's events, oldest first, optionally for one seat, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<SeatAuditEvent>> QueryAsync(string flightId, string? seatNumber, int limit, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,164 @@
+using CheckIn.Contracts;
+using CheckIn.Contracts.Common;
+using CheckIn.Contracts.Seats;
+using Microsoft.Extensions.Logging;
+
+namespace CheckIn.Grains.Seats;
+
+/// <summary>Persisted state of a passenger on a flight.</summary>
+internal sealed class PassengerSeatState
+{
+    /// <summary>The seat the passenger holds or has confirmed (as far as this grain committed it).</summary>
+    public string? CurrentSeat { get; set; }
+
+    /// <summary>
+    /// A seat this grain asked to hold before it knew the answer. Written before the seat call, so that after a
+    /// crash the next activation asks that seat and either adopts it (releasing the old one) or forgets it.
+    /// </summary>
+    public string? PendingSeat { get; set; }
+}
+
+/// <summary>
+/// Keeps one passenger to at most one seat on one flight. All of the passenger's seat commands run here one at a
+/// time; the seat grains decide who gets a seat. Calls only go passenger → seat, never back: no cycle.
+/// </summary>
+internal sealed partial class PassengerSeatGrain(
+    [PersistentState("passenger-seat", StorageNames.Default)] IPersistentState<PassengerSeatState> state,
+    ILogger<PassengerSeatGrain> logger) : Grain, IPassengerSeatGrain, IRemindable
+{
+    private const string ReconcileReminder = "seat-move";
+    private static readonly TimeSpan ReconcileDue = TimeSpan.FromMinutes(1);
+
+    private string _flightId = "";
+    private string _passengerId = "";
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_flightId, _passengerId) = GrainKeys.Split(this.GetPrimaryKeyString());
+        await ReconcileAsync();
+    }
+
+    public async Task<Result<SeatSnapshot>> HoldAsync(string seatNumber, CommandContext context)
+    {
+        await ReconcileAsync();
+        var current = state.State.CurrentSeat;
+        if (current == seatNumber)
+        {
+            return await Seat(seatNumber).HoldAsync(_passengerId, context);
+        }
+
+        state.State.PendingSeat = seatNumber;
+        await state.WriteStateAsync();
+        if (current is not null)
+        {
+            // Between taking the new seat and releasing the old one the passenger briefly has two. If this process
+            // dies in that gap, the reminder wakes this grain, which finishes the move (see ReconcileAsync).
+            await this.RegisterOrUpdateReminder(ReconcileReminder, ReconcileDue, ReconcileDue);
+        }
+
+        var result = await Seat(seatNumber).HoldAsync(_passengerId, context);
+        state.State.PendingSeat = null;
+        if (!result.IsSuccess)
+        {
+            // Storage still says "pending": harmless, the next activation asks the seat and finds it is not ours.
+            return result;
+        }
+
+        state.State.CurrentSeat = seatNumber;
+        if (current is not null)
+        {
+            await ReleasePreviousAsync(current, seatNumber, context);
+            await state.WriteStateAsync();
+            await DropReminderAsync();
+        }
+        // For a first seat no second write is needed: storage says "pending: this seat", which the next
+        // activation adopts after checking with the seat.
+        return result;
+    }
+
+    public async Task<Result<SeatSnapshot>> ConfirmAsync(string seatNumber, CommandContext context)
+    {
+        await ReconcileAsync();
+        if (state.State.CurrentSeat != seatNumber)
+        {
+            return Result<SeatSnapshot>.Fail(FailureCode.NotHolder, $"Seat {seatNumber} is not held by passenger {_passengerId}.");
+        }
+        return await Seat(seatNumber).ConfirmAsync(_passengerId, context);
+    }
+
+    public async Task<Result<SeatSnapshot>> ReleaseAsync(string seatNumber, CommandContext context)
+    {
+        await ReconcileAsync();
+        var result = await Seat(seatNumber).ReleaseAsync(_passengerId, context);
+        if (result.IsSuccess && state.State.CurrentSeat == seatNumber)
+        {
+            state.State.CurrentSeat = null;
+            await state.WriteStateAsync();
+        }
+        return result;
+    }
+
+    public async Task<string?> GetSeatNumberAsync()
+    {
+        await ReconcileAsync();
+        return state.State.CurrentSeat;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == ReconcileReminder)
+        {
+            await ReconcileAsync();
+            await DropReminderAsync();
+        }
+    }
+
+    /// <summary>Finishes a hold that a crash interrupted: adopt the pending seat if it is ours, then let go of the old one.</summary>
+    private async Task ReconcileAsync()
+    {
+        if (state.State.PendingSeat is not { } pending)
+        {
+            return;
+        }
+        var seat = await Seat(pending).GetAsync();
+        var ours = seat.IsSuccess && seat.Value.PassengerId == _passengerId;
+        var previous = state.State.CurrentSeat;
+        if (ours && previous is not null && previous != pending)
+        {
+            await ReleasePreviousAsync(previous, pending, CommandContext.System("completing an interrupted seat change"));
+        }
+        if (ours)
+        {
+            state.State.CurrentSeat = pending;
+        }
+        state.State.PendingSeat = null;
+        await state.WriteStateAsync();
+        LogReconciled(logger, _flightId, _passengerId, pending, ours);
+    }
+
+    private async Task ReleasePreviousAsync(string previous, string replacement, CommandContext context)
+    {
+        var released = await Seat(previous).ReleaseAsync(_passengerId, context with { Reason = $"replaced by seat {replacement}" });
+        if (!released.IsSuccess)
+        {
+            // Already gone (expired and taken by someone else): nothing of ours to release.
+            LogPreviousNotReleased(logger, _flightId, _passengerId, previous, released.Error.Code);
+        }
+    }
+
+    private async Task DropReminderAsync()
+    {
+        if (await this.GetReminder(ReconcileReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private ISeatGrain Seat(string seatNumber) => GrainFactory.GetSeatGrain(_flightId, seatNumber);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Passenger {PassengerId} on {FlightId}: interrupted hold of {SeatNumber} reconciled, adopted={Adopted}")]
+    private static partial void LogReconciled(ILogger logger, string flightId, string passengerId, string seatNumber, bool adopted);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Passenger {PassengerId} on {FlightId}: previous seat {SeatNumber} was not theirs any more ({Code})")]
+    private static partial void LogPreviousNotReleased(ILogger logger, string flightId, string passengerId, string seatNumber, FailureCode code);
+}

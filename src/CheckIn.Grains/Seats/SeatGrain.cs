@@ -1,0 +1,244 @@
+using CheckIn.Contracts;
+using CheckIn.Contracts.Common;
+using CheckIn.Contracts.Flights;
+using CheckIn.Contracts.Seats;
+using CheckIn.Grains.Audit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CheckIn.Grains.Seats;
+
+/// <summary>
+/// Owns one seat's state. Non-reentrant: one command at a time. Every transition is written (state plus its audit
+/// events, as an outbox) before the caller hears of it, then appended to the audit log and announced one-way to the
+/// flight's seat map. A hold's expiry is driven by a grain timer (precise), a reminder (durable backstop), the seat
+/// map's sweep, and is re-evaluated at the start of every call.
+/// </summary>
+internal sealed partial class SeatGrain(
+    [PersistentState("seat", StorageNames.Default)] IPersistentState<SeatState> state,
+    IAuditLog auditLog,
+    TimeProvider time,
+    IOptions<SeatHoldOptions> options,
+    ILogger<SeatGrain> logger) : Grain, ISeatGrain, IRemindable
+{
+    private const string ExpiryReminder = "hold-expiry";
+    private static readonly TimeSpan MinimumReminderDue = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
+
+    private string _flightId = "";
+    private string _seatNumber = "";
+    private SeatDefinition? _definition;
+    private IGrainTimer? _expiryTimer;
+    private bool _reminderRegistered;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_flightId, _seatNumber) = GrainKeys.Split(this.GetPrimaryKeyString());
+        await LoadDefinitionAsync();
+        if (state.State.UnpublishedEvents.Count > 0)
+        {
+            // A previous activation wrote these but may have died before the audit log had them.
+            await PublishAsync();
+            GrainFactory.GetSeatMapGrain(_flightId).SeatChangedAsync(Snapshot()).Ignore();
+        }
+        ScheduleExpiryTimer();
+    }
+
+    public async Task<Result<SeatSnapshot>> GetAsync()
+    {
+        if (await FindDefinitionAsync() is { } missing)
+        {
+            return missing;
+        }
+        await ApplyAsync(CommandContext.System("read"), KeepAsIs);
+        return Result<SeatSnapshot>.Ok(Snapshot());
+    }
+
+    public Task<Result<SeatSnapshot>> HoldAsync(string passengerId, CommandContext context) =>
+        ExecuteAsync(context, (seat, now) => SeatRules.Hold(seat, _definition!.Blocked, passengerId, now, options.Value.HoldDuration));
+
+    public Task<Result<SeatSnapshot>> ConfirmAsync(string passengerId, CommandContext context) =>
+        ExecuteAsync(context, (seat, now) => SeatRules.Confirm(seat, passengerId, now));
+
+    public Task<Result<SeatSnapshot>> ReleaseAsync(string passengerId, CommandContext context) =>
+        ExecuteAsync(context, (seat, now) => SeatRules.Release(seat, passengerId, now));
+
+    public async Task ExpireIfDueAsync()
+    {
+        if (_definition is not null)
+        {
+            await ApplyAsync(CommandContext.System("expiry sweep"), KeepAsIs);
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ExpiryReminder)
+        {
+            return;
+        }
+        await ExpireIfDueAsync();
+        if (state.State.Record.Status != SeatStatus.Held)
+        {
+            // Nothing left to back up: drop the reminder instead of paying for it on every hold.
+            if (await this.GetReminder(ExpiryReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+            _reminderRegistered = false;
+        }
+    }
+
+    private async Task<Result<SeatSnapshot>> ExecuteAsync(CommandContext context, Func<SeatRecord, DateTimeOffset, SeatDecision> rule)
+    {
+        if (await FindDefinitionAsync() is { } missing)
+        {
+            return missing;
+        }
+        var decision = await ApplyAsync(context, rule);
+        return decision.Error is { } error ? Result<SeatSnapshot>.Fail(error) : Result<SeatSnapshot>.Ok(Snapshot());
+    }
+
+    private static SeatDecision KeepAsIs(SeatRecord seat, DateTimeOffset now) => SeatDecision.Keep(seat);
+
+    /// <summary>Expires a due hold, then applies the rule; writes once if either changed the seat.</summary>
+    private async Task<SeatDecision> ApplyAsync(CommandContext context, Func<SeatRecord, DateTimeOffset, SeatDecision> rule)
+    {
+        var now = time.GetUtcNow();
+        var before = state.State.Record;
+        var events = new List<SeatAuditEvent>(2);
+
+        var expiry = SeatRules.Expire(before, now);
+        if (expiry.Changed)
+        {
+            events.Add(NewEvent(before, expiry.Record, before.PassengerId, CommandContext.System("hold expired") with { CorrelationId = context.CorrelationId }, now));
+        }
+        var decision = rule(expiry.Record, now);
+        if (decision.Changed)
+        {
+            events.Add(NewEvent(expiry.Record, decision.Record, decision.Record.PassengerId ?? expiry.Record.PassengerId, context, now));
+        }
+        if (events.Count == 0)
+        {
+            return decision;
+        }
+
+        await CommitAsync(decision.Record, events);
+        if (before.Status == SeatStatus.Held && decision.Record.Status != SeatStatus.Held)
+        {
+            CancelExpiryTimer();
+        }
+        else if (decision.Record.Status == SeatStatus.Held && before.HoldExpiresAt != decision.Record.HoldExpiresAt)
+        {
+            ScheduleExpiryTimer();
+        }
+        return decision;
+    }
+
+    private async Task CommitAsync(SeatRecord record, List<SeatAuditEvent> events)
+    {
+        if (record.Status == SeatStatus.Held && !_reminderRegistered)
+        {
+            // Registered before the state write: a hold is never durable without its durable backstop.
+            var due = record.HoldExpiresAt!.Value - time.GetUtcNow();
+            await this.RegisterOrUpdateReminder(ExpiryReminder, due < MinimumReminderDue ? MinimumReminderDue : due, ReminderPeriod);
+            _reminderRegistered = true;
+        }
+
+        var previous = state.State.Record;
+        state.State.Record = record;
+        state.State.UnpublishedEvents.AddRange(events);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // The write may or may not have landed: reload what storage has rather than guess.
+            state.State.Record = previous;
+            state.State.UnpublishedEvents.RemoveAll(events.Contains);
+            await state.ReadStateAsync();
+            throw;
+        }
+
+        foreach (var e in events)
+        {
+            LogTransition(logger, e.FlightId, e.SeatNumber, e.From, e.To, e.PassengerId, e.Actor, e.Reason);
+        }
+        await PublishAsync();
+        GrainFactory.GetSeatMapGrain(_flightId).SeatChangedAsync(Snapshot()).Ignore();
+    }
+
+    private async Task PublishAsync()
+    {
+        try
+        {
+            await auditLog.AppendAsync([.. state.State.UnpublishedEvents]);
+            // Cleared in memory only: the next state write persists the empty outbox; a crash before it re-appends
+            // (the log ignores duplicate event ids).
+            state.State.UnpublishedEvents.Clear();
+        }
+        catch (Exception ex)
+        {
+            LogAuditAppendFailed(logger, ex, _flightId, _seatNumber, state.State.UnpublishedEvents.Count);
+        }
+    }
+
+    private async Task LoadDefinitionAsync()
+    {
+        var flight = await GrainFactory.GetFlightGrain(_flightId).GetAsync();
+        _definition = flight?.FindSeat(_seatNumber);
+    }
+
+    private async Task<Result<SeatSnapshot>?> FindDefinitionAsync()
+    {
+        if (_definition is null)
+        {
+            await LoadDefinitionAsync();
+        }
+        return _definition is null
+            ? Result<SeatSnapshot>.Fail(FailureCode.SeatNotFound, $"Flight {_flightId} has no seat {_seatNumber}.", "seatNumber")
+            : null;
+    }
+
+    private SeatSnapshot Snapshot()
+    {
+        var r = state.State.Record;
+        var status = _definition?.Blocked == true && r.Status == SeatStatus.Available ? SeatStatus.Blocked : r.Status;
+        return new SeatSnapshot(_flightId, _seatNumber, status, r.PassengerId, r.HoldExpiresAt, r.Version, r.UpdatedAt);
+    }
+
+    private SeatAuditEvent NewEvent(SeatRecord from, SeatRecord to, string? passengerId, CommandContext context, DateTimeOffset now) =>
+        new(Guid.NewGuid(), _flightId, _seatNumber, from.Status, to.Status, passengerId, context.Actor, context.Reason, now, context.CorrelationId, to.Version);
+
+    private void ScheduleExpiryTimer()
+    {
+        CancelExpiryTimer();
+        if (state.State.Record is { Status: SeatStatus.Held, HoldExpiresAt: { } at })
+        {
+            var due = at - time.GetUtcNow();
+            _expiryTimer = this.RegisterGrainTimer(
+                static (grain, _) => grain.ExpireIfDueAsync(),
+                this,
+                new GrainTimerCreationOptions
+                {
+                    DueTime = due > TimeSpan.Zero ? due : TimeSpan.Zero,
+                    Period = Timeout.InfiniteTimeSpan,
+                    Interleave = false,
+                    KeepAlive = true,
+                });
+        }
+    }
+
+    private void CancelExpiryTimer()
+    {
+        _expiryTimer?.Dispose();
+        _expiryTimer = null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seat {FlightId}/{SeatNumber} {From} -> {To} passenger {PassengerId} by {Actor}: {Reason}")]
+    private static partial void LogTransition(ILogger logger, string flightId, string seatNumber, SeatStatus from, SeatStatus to, string? passengerId, string actor, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seat {FlightId}/{SeatNumber}: {Count} audit events stay in the outbox; the audit log refused them")]
+    private static partial void LogAuditAppendFailed(ILogger logger, Exception exception, string flightId, string seatNumber, int count);
+}

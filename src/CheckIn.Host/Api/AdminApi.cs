@@ -1,0 +1,165 @@
+using CheckIn.Contracts;
+using CheckIn.Contracts.Bookings;
+using CheckIn.Contracts.Common;
+using CheckIn.Contracts.Flights;
+using CheckIn.Contracts.Seats;
+using CheckIn.Grains.Audit;
+using CheckIn.Host.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CheckIn.Host.Api;
+
+public sealed record CabinRequest(Cabin? Cabin, int? FirstRow, int? LastRow, string? Columns);
+
+public sealed record LayoutRequest(
+    IReadOnlyList<CabinRequest>? Cabins,
+    IReadOnlyList<int>? ExitRows,
+    IReadOnlyList<int>? ExtraLegroomRows,
+    IReadOnlyList<string>? BlockedSeats,
+    IReadOnlyList<int>? SkippedRows);
+
+public sealed record CreateFlightRequest(string? FlightId, string? Origin, string? Destination, DateTimeOffset? Departure, LayoutRequest? Layout);
+
+public sealed record FlightResponse(string FlightId, string Origin, string Destination, DateTimeOffset Departure, int SeatCount, DateTimeOffset CreatedAt);
+
+public sealed record PassengerNameRequest(string? FirstName, string? LastName);
+
+public sealed record CreateBookingRequest(string? Pnr, IReadOnlyList<PassengerNameRequest>? Passengers, IReadOnlyList<string>? Flights);
+
+public sealed record BookingResponse(string Pnr, IReadOnlyList<SessionPassenger> Passengers, IReadOnlyList<SessionFlight> Flights);
+
+public sealed record SeatEventResponse(
+    Guid EventId, string FlightId, string SeatNumber, SeatStatus From, SeatStatus To, string? PassengerId,
+    string Actor, string Reason, DateTimeOffset At, string CorrelationId, long SeatVersion);
+
+/// <summary>Airline operations: flights, bookings and the seat audit trail. Requires <c>X-Admin-Key</c>.</summary>
+internal static class AdminApi
+{
+    public const int MaxEvents = 1000;
+
+    public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/admin").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
+        group.MapPost("/flights", CreateFlight).WithName("CreateFlight")
+            .WithSummary("Create a flight with its seat layout (idempotent for the same definition).")
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(409);
+        group.MapPost("/bookings", CreateBooking).WithName("CreateBooking")
+            .WithSummary("Create a booking (PNR) with passengers on existing flights (idempotent for the same definition).")
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409);
+        group.MapGet("/flights/{flightId}/events", GetSeatEvents).WithName("GetSeatEvents")
+            .WithSummary("The flight's seat audit trail, oldest first, optionally for one seat.")
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
+        return group;
+    }
+
+    public static async Task<Results<Created<FlightResponse>, ProblemHttpResult>> CreateFlight(CreateFlightRequest? request, IGrainFactory grains)
+    {
+        if (ToDefinition(request) is not { } definition)
+        {
+            return Problems.Validation(MissingFlightField(request), $"{MissingFlightField(request)} is required.");
+        }
+        var result = await grains.GetFlightGrain(definition.FlightId).CreateAsync(definition);
+        if (!result.IsSuccess)
+        {
+            return Problems.From(result.Error);
+        }
+        var f = result.Value;
+        var d = f.Definition;
+        return TypedResults.Created($"/api/flights/{d.FlightId}/seatmap", new FlightResponse(d.FlightId, d.Origin, d.Destination, d.Departure, f.Seats.Count, f.CreatedAt));
+    }
+
+    public static async Task<Results<Created<BookingResponse>, ProblemHttpResult>> CreateBooking(CreateBookingRequest? request, IGrainFactory grains)
+    {
+        if (string.IsNullOrWhiteSpace(request?.Pnr))
+        {
+            return Problems.Validation("pnr", "pnr is required.");
+        }
+        if (request.Passengers is null || request.Passengers.Any(p => p is null))
+        {
+            return Problems.Validation("passengers", "passengers is required: a list of { firstName, lastName }.");
+        }
+        if (request.Flights is null || request.Flights.Any(f => f is null))
+        {
+            return Problems.Validation("flights", "flights is required: a list of flight ids.");
+        }
+        var definition = new BookingDefinition(
+            request.Pnr,
+            [.. request.Passengers.Select(p => new PassengerName(p.FirstName ?? "", p.LastName ?? ""))],
+            request.Flights);
+        var result = await grains.GetBookingGrain(request.Pnr).CreateAsync(definition);
+        if (!result.IsSuccess)
+        {
+            return Problems.From(result.Error);
+        }
+        var b = result.Value;
+        return TypedResults.Created($"/api/admin/bookings/{b.Pnr}", new BookingResponse(
+            b.Pnr,
+            [.. b.Passengers.Select(p => new SessionPassenger(p.PassengerId, p.FirstName, p.LastName))],
+            [.. b.Flights.Select(f => new SessionFlight(f.FlightId, f.Departure))]));
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<SeatEventResponse>>, ProblemHttpResult>> GetSeatEvents(
+        string flightId, string? seat, int? limit, FlightCatalog flights, IAuditLog audit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxEvents)
+        {
+            return Problems.Validation("limit", $"limit must be between 1 and {MaxEvents}.");
+        }
+        if (await flights.FindAsync(flightId) is not { } flight)
+        {
+            return Problems.From(new Error(FailureCode.FlightNotFound, $"Flight {flightId} does not exist.", "flightId"));
+        }
+        if (seat is not null && flight.FindSeat(seat) is null)
+        {
+            return Problems.From(new Error(FailureCode.SeatNotFound, $"Flight {flightId} has no seat {seat}.", "seat"));
+        }
+        var events = await audit.QueryAsync(flightId, seat, limit ?? MaxEvents, cancellationToken);
+        IReadOnlyList<SeatEventResponse> response = [.. events.Select(e => new SeatEventResponse(
+            e.EventId, e.FlightId, e.SeatNumber, e.From, e.To, e.PassengerId, e.Actor, e.Reason, e.At, e.CorrelationId, e.SeatVersion))];
+        return TypedResults.Ok(response);
+    }
+
+    private static FlightDefinition? ToDefinition(CreateFlightRequest? r)
+    {
+        if (r is null || r.FlightId is null || r.Origin is null || r.Destination is null || r.Departure is null
+            || r.Layout?.Cabins is null || r.Layout.Cabins.Any(c => c?.Cabin is null || c.FirstRow is null || c.LastRow is null || c.Columns is null))
+        {
+            return null;
+        }
+        var layout = new SeatLayout(
+            [.. r.Layout.Cabins.Select(c => new CabinSection(c.Cabin!.Value, c.FirstRow!.Value, c.LastRow!.Value, c.Columns!))],
+            r.Layout.ExitRows ?? [],
+            r.Layout.ExtraLegroomRows ?? [],
+            r.Layout.BlockedSeats ?? [],
+            r.Layout.SkippedRows ?? []);
+        return new FlightDefinition(r.FlightId, r.Origin, r.Destination, r.Departure.Value, layout);
+    }
+
+    private static string MissingFlightField(CreateFlightRequest? r)
+    {
+        if (r?.FlightId is null)
+        {
+            return "flightId";
+        }
+        if (r.Origin is null)
+        {
+            return "origin";
+        }
+        if (r.Destination is null)
+        {
+            return "destination";
+        }
+        if (r.Departure is null)
+        {
+            return "departure";
+        }
+        if (r.Layout?.Cabins is null)
+        {
+            return "layout.cabins";
+        }
+        var i = r.Layout.Cabins.ToList().FindIndex(c => c?.Cabin is null || c.FirstRow is null || c.LastRow is null || c.Columns is null);
+        var cabin = r.Layout.Cabins[i];
+        var part = cabin?.Cabin is null ? "cabin" : cabin.FirstRow is null ? "firstRow" : cabin.LastRow is null ? "lastRow" : "columns";
+        return $"layout.cabins[{i}].{part}";
+    }
+}

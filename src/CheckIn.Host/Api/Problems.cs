@@ -1,0 +1,75 @@
+using System.Text.Json;
+using CheckIn.Contracts.Common;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CheckIn.Host.Api;
+
+/// <summary>Stable <c>code</c> values the Host itself produces (grain failures use <see cref="FailureCode"/>).</summary>
+public static class ProblemCodes
+{
+    public const string MalformedRequest = "MALFORMED_REQUEST";
+    public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
+    public const string InvalidCredentials = "INVALID_CREDENTIALS";
+    public const string Unauthenticated = "UNAUTHENTICATED";
+    public const string Forbidden = "FORBIDDEN";
+    public const string AdminKeyInvalid = "ADMIN_KEY_INVALID";
+    public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
+    public const string IdempotencyKeyInProgress = "IDEMPOTENCY_KEY_IN_PROGRESS";
+    public const string NotFound = "NOT_FOUND";
+    public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
+    public const string InternalError = "INTERNAL_ERROR";
+}
+
+/// <summary>The one place where failures become <c>application/problem+json</c> responses.</summary>
+public static class Problems
+{
+    public static string CodeOf(FailureCode code) => JsonNamingPolicy.SnakeCaseUpper.ConvertName(code.ToString());
+
+    public static int StatusOf(FailureCode code) => code switch
+    {
+        FailureCode.ValidationFailed => StatusCodes.Status400BadRequest,
+        FailureCode.FlightNotFound or FailureCode.SeatNotFound or FailureCode.BookingNotFound => StatusCodes.Status404NotFound,
+        FailureCode.SeatUnavailable or FailureCode.NotHolder or FailureCode.FlightExists or FailureCode.BookingExists => StatusCodes.Status409Conflict,
+        FailureCode.HoldExpired => StatusCodes.Status410Gone,
+        FailureCode.PassengerNotOnFlight => StatusCodes.Status403Forbidden,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    public static ProblemHttpResult From(Error error) =>
+        Create(StatusOf(error.Code), CodeOf(error.Code), error.Detail, error.Field);
+
+    public static ProblemHttpResult Validation(string field, string detail) =>
+        From(new Error(FailureCode.ValidationFailed, detail, field));
+
+    public static ProblemHttpResult Create(int status, string code, string detail, string? field = null)
+    {
+        var problem = new ProblemDetails
+        {
+            Type = $"https://checkin.example/problems/{code.ToLowerInvariant().Replace('_', '-')}",
+            Title = TitleOf(status),
+            Status = status,
+            Detail = detail,
+        };
+        problem.Extensions["code"] = code;
+        if (field is not null)
+        {
+            problem.Extensions["field"] = field;
+        }
+        return TypedResults.Problem(problem);
+    }
+
+    private static string TitleOf(int status) => status switch
+    {
+        400 => "The request is not valid.",
+        401 => "Authentication is required.",
+        403 => "Not allowed for this booking.",
+        404 => "Not found.",
+        409 => "Conflict with the current state.",
+        410 => "No longer available.",
+        415 => "Unsupported media type.",
+        422 => "The request cannot be processed.",
+        503 => "Temporarily unavailable.",
+        _ => "An unexpected error occurred.",
+    };
+}

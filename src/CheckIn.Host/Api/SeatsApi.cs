@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Security.Claims;
+using CheckIn.Contracts;
+using CheckIn.Contracts.Common;
+using CheckIn.Contracts.Seats;
+using CheckIn.Host.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CheckIn.Host.Api;
+
+public sealed record SeatCommandRequest(string? PassengerId);
+
+public sealed record SeatResponse(string FlightId, string SeatNumber, SeatStatus Status, string? PassengerId, DateTimeOffset? HoldExpiresAt);
+
+/// <summary>Hold, confirm and release a seat for a passenger of the caller's booking.</summary>
+internal static class SeatsApi
+{
+    private enum SeatCommand
+    {
+        Hold,
+        Confirm,
+        Release,
+    }
+
+    public static RouteGroupBuilder MapSeatsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/flights/{flightId}/seats/{seatNumber}")
+            .WithTags("Seats")
+            .RequireAuthorization()
+            .AddEndpointFilter<IdempotencyFilter>();
+        group.MapPost("/hold", Hold).WithName("HoldSeat")
+            .WithSummary("Hold a seat for a passenger (AVAILABLE → HELD); releases the passenger's previous seat on the flight.");
+        group.MapPost("/confirm", Confirm).WithName("ConfirmSeat")
+            .WithSummary("Confirm the passenger's hold (HELD → CONFIRMED).");
+        group.MapPost("/release", Release).WithName("ReleaseSeat")
+            .WithSummary("Release the passenger's held or confirmed seat (→ AVAILABLE).");
+        foreach (var status in new[] { 400, 401, 403, 404, 409, 410, 415, 422, 503 })
+        {
+            group.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+        }
+        return group;
+    }
+
+    public static Task<Results<Ok<SeatResponse>, ProblemHttpResult>> Hold(
+        string flightId, string seatNumber, SeatCommandRequest? request, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains) =>
+        RunAsync(SeatCommand.Hold, flightId, seatNumber, request, user, flights, grains);
+
+    public static Task<Results<Ok<SeatResponse>, ProblemHttpResult>> Confirm(
+        string flightId, string seatNumber, SeatCommandRequest? request, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains) =>
+        RunAsync(SeatCommand.Confirm, flightId, seatNumber, request, user, flights, grains);
+
+    public static Task<Results<Ok<SeatResponse>, ProblemHttpResult>> Release(
+        string flightId, string seatNumber, SeatCommandRequest? request, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains) =>
+        RunAsync(SeatCommand.Release, flightId, seatNumber, request, user, flights, grains);
+
+    private static async Task<Results<Ok<SeatResponse>, ProblemHttpResult>> RunAsync(
+        SeatCommand command, string flightId, string seatNumber, SeatCommandRequest? request, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains)
+    {
+        if (string.IsNullOrWhiteSpace(request?.PassengerId))
+        {
+            return Problems.Validation("passengerId", "passengerId is required.");
+        }
+        var passengerId = request.PassengerId;
+        if (!user.MayActFor(passengerId))
+        {
+            return Problems.Create(403, ProblemCodes.Forbidden, $"Passenger {passengerId} is not on this session's booking.", "passengerId");
+        }
+        if (await flights.FindAsync(flightId) is not { } flight)
+        {
+            return Problems.From(new Error(FailureCode.FlightNotFound, $"Flight {flightId} does not exist.", "flightId"));
+        }
+        if (!user.MayUseFlight(flightId))
+        {
+            return Problems.Create(403, ProblemCodes.Forbidden, $"Flight {flightId} is not on this session's booking.", "flightId");
+        }
+        if (flight.FindSeat(seatNumber) is null)
+        {
+            return Problems.From(new Error(FailureCode.SeatNotFound, $"Flight {flightId} has no seat {seatNumber}.", "seatNumber"));
+        }
+
+        var context = new CommandContext($"passenger:{passengerId}", "passenger request", Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N"));
+        var passenger = grains.GetPassengerSeatGrain(flightId, passengerId);
+        var result = command switch
+        {
+            SeatCommand.Hold => await passenger.HoldAsync(seatNumber, context),
+            SeatCommand.Confirm => await passenger.ConfirmAsync(seatNumber, context),
+            _ => await passenger.ReleaseAsync(seatNumber, context),
+        };
+        return result.IsSuccess ? TypedResults.Ok(ToResponse(result.Value)) : Problems.From(result.Error);
+    }
+
+    private static SeatResponse ToResponse(SeatSnapshot seat) =>
+        new(seat.FlightId, seat.SeatNumber, seat.Status, seat.PassengerId, seat.HoldExpiresAt);
+}

@@ -1,0 +1,108 @@
+using Orleans.Dashboard;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CheckIn.Host.Api;
+using CheckIn.Host.Auth;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+namespace CheckIn.Host.Hosting;
+
+/// <summary>The HTTP side: JSON, problems, auth, Swagger, health, dashboard and the route groups.</summary>
+internal static partial class ApiSetup
+{
+    public static IServiceCollection AddCheckInApi(this IServiceCollection services, RunMode mode)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<CheckInOptionsValidator>(_ => new CheckInOptionsValidator(mode));
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<CheckInOptions>>(sp => sp.GetRequiredService<CheckInOptionsValidator>());
+        services.AddSingleton<Microsoft.Extensions.Options.IPostConfigureOptions<CheckInOptions>>(new CheckInOptionsDefaults(mode));
+        services.AddOptions<CheckInOptions>().BindConfiguration(CheckInOptions.Section).ValidateOnStart();
+
+        services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ExceptionProblems>();
+        SessionTokens.AddSessionAuthentication(services);
+        services.AddSingleton<FlightCatalog>();
+        services.AddSingleton<SeatMapBytes>();
+        services.AddSingleton<IdempotencyFilter>();
+        services.AddCheckInHealthChecks(mode);
+        services.AddHostedService<DemoSeeder>();
+        services.AddHostedService<StartupBanner>();
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new() { Title = "Orleans.CheckIn API", Version = "v1" });
+            o.SupportNonNullableReferenceTypes();
+        });
+        return services;
+    }
+
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper, allowIntegerValues: false));
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+    }
+
+    public static WebApplication UseCheckInApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(async context =>
+        {
+            // Unknown routes and methods get a problem too, never an empty body.
+            var status = context.HttpContext.Response.StatusCode;
+            var code = status == 404 ? ProblemCodes.NotFound : ProblemCodes.MalformedRequest;
+            await Problems.Create(status, code, $"No endpoint answers {context.HttpContext.Request.Method} {context.HttpContext.Request.Path}.").ExecuteAsync(context.HttpContext);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.UseSwagger();
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "docs";
+            o.SwaggerEndpoint("/swagger/v1/swagger.json", "Orleans.CheckIn v1");
+        });
+        app.MapOrleansDashboard(routePrefix: "/dashboard").ExcludeFromDescription();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadinessSetup.ReadyTag) }).ExcludeFromDescription();
+
+        app.MapSessionsApi();
+        app.MapSeatMapApi();
+        app.MapSeatsApi();
+        app.MapAdminApi();
+        return app;
+    }
+}
+
+/// <summary>Tells whoever started the process where to go.</summary>
+internal sealed partial class StartupBanner(IServer server, IHostApplicationLifetime lifetime, RunMode mode, ILogger<StartupBanner> logger,
+    Microsoft.Extensions.Options.IOptions<CheckInOptions> options) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!mode.IsDurable && options.Value.AdminKey == CheckInOptions.EmbeddedAdminKey)
+        {
+            LogDevAdminKey(logger, CheckInOptions.EmbeddedAdminKey);
+        }
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var url = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:5080";
+            LogReady(logger, mode.Describe(), url);
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Using the embedded development admin key '{AdminKey}'. Set CheckIn__AdminKey for anything but a local demo.")]
+    private static partial void LogDevAdminKey(ILogger logger, string adminKey);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Orleans.CheckIn is running in {Mode} mode. API: {Url}/api  Swagger UI: {Url}/docs  Dashboard: {Url}/dashboard  Health: {Url}/health/ready")]
+    private static partial void LogReady(ILogger logger, string mode, string url);
+}

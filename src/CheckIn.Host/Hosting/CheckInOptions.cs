@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Options;
+
+namespace CheckIn.Host.Hosting;
+
+/// <summary>Host settings from the <c>CheckIn</c> section (environment: <c>CheckIn__Name</c>).</summary>
+public sealed class CheckInOptions
+{
+    public const string Section = "CheckIn";
+    public const string EmbeddedAdminKey = "dev-admin-key";
+    public const string EmbeddedSigningKey = "embedded-mode-token-signing-key-not-for-production-use";
+
+    /// <summary>The key the admin API expects in <c>X-Admin-Key</c>.</summary>
+    public string? AdminKey { get; set; }
+
+    /// <summary>HMAC-SHA256 key for passenger session tokens; every silo of a cluster must share it.</summary>
+    public string? TokenSigningKey { get; set; }
+
+    /// <summary>How long a passenger session token is valid.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>Silo settings from the <c>Orleans</c> section.</summary>
+public sealed class OrleansHostOptions
+{
+    public const string Section = "Orleans";
+
+    public int SiloPort { get; set; } = 11111;
+    public int GatewayPort { get; set; } = 30000;
+    public string ClusterId { get; set; } = "checkin";
+    public string ServiceId { get; set; } = "checkin";
+}
+
+/// <summary>Fails start-up with a message that names the setting to fix.</summary>
+internal sealed class CheckInOptionsValidator(RunMode mode) : IValidateOptions<CheckInOptions>
+{
+    public const int MinimumSigningKeyLength = 32;
+
+    public ValidateOptionsResult Validate(string? name, CheckInOptions options)
+    {
+        var failures = new List<string>();
+        if (mode.IsDurable && string.IsNullOrWhiteSpace(options.AdminKey))
+        {
+            failures.Add("CheckIn:AdminKey (CheckIn__AdminKey) is required when ConnectionStrings:Postgres is set.");
+        }
+        if (mode.IsDurable && string.IsNullOrWhiteSpace(options.TokenSigningKey))
+        {
+            failures.Add("CheckIn:TokenSigningKey (CheckIn__TokenSigningKey) is required when ConnectionStrings:Postgres is set.");
+        }
+        if (options.TokenSigningKey is { Length: > 0 and < MinimumSigningKeyLength })
+        {
+            failures.Add($"CheckIn:TokenSigningKey must be at least {MinimumSigningKeyLength} characters.");
+        }
+        if (options.TokenLifetime <= TimeSpan.Zero || options.TokenLifetime > TimeSpan.FromDays(1))
+        {
+            failures.Add("CheckIn:TokenLifetime must be between 00:00:01 and 1.00:00:00.");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>Fills the embedded mode's development defaults.</summary>
+internal sealed class CheckInOptionsDefaults(RunMode mode) : IPostConfigureOptions<CheckInOptions>
+{
+    public void PostConfigure(string? name, CheckInOptions options)
+    {
+        if (!mode.IsDurable)
+        {
+            options.AdminKey ??= CheckInOptions.EmbeddedAdminKey;
+            options.TokenSigningKey ??= CheckInOptions.EmbeddedSigningKey;
+        }
+    }
+}

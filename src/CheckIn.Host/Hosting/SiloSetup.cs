@@ -1,0 +1,55 @@
+using Orleans.Dashboard;
+using System.Net;
+using CheckIn.Grains;
+using CheckIn.Grains.Audit;
+using CheckIn.Host.Persistence;
+using StackExchange.Redis;
+
+namespace CheckIn.Host.Hosting;
+
+/// <summary>Co-hosts the Orleans silo in the web app, with providers chosen by <see cref="RunMode"/>.</summary>
+internal static class SiloSetup
+{
+    public static WebApplicationBuilder AddCheckInSilo(this WebApplicationBuilder builder, RunMode mode)
+    {
+        var orleans = builder.Configuration.GetSection(OrleansHostOptions.Section).Get<OrleansHostOptions>() ?? new OrleansHostOptions();
+        builder.Services.AddSingleton(mode);
+        builder.Services.AddOptions<SeatHoldOptions>()
+            .BindConfiguration(CheckInOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
+            {
+                o.ClusterId = orleans.ClusterId;
+                o.ServiceId = orleans.ServiceId;
+            });
+
+            if (mode.UsesRedisClustering)
+            {
+                silo.ConfigureEndpoints(IPAddress.Loopback, orleans.SiloPort, orleans.GatewayPort);
+                silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(mode.RedisConnectionString!));
+            }
+            else
+            {
+                silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);
+            }
+
+            if (mode.IsDurable)
+            {
+                silo.UsePostgresPersistence(mode.PostgresConnectionString!);
+            }
+            else
+            {
+                silo.AddMemoryGrainStorage(StorageNames.Default);
+                silo.UseInMemoryReminderService();
+                silo.Services.AddSingleton<IAuditLog, InMemoryAuditLog>();
+            }
+
+            silo.AddDashboard();
+        });
+        return builder;
+    }
+}

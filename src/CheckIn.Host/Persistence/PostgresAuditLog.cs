@@ -1,0 +1,140 @@
+using CheckIn.Contracts.Seats;
+using CheckIn.Grains.Audit;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CheckIn.Host.Persistence;
+
+/// <summary>
+/// The seat audit trail in PostgreSQL's <c>seat_events</c> table (sql/003_seat_events.sql).
+/// </summary>
+internal sealed class PostgresAuditLog(NpgsqlDataSource dataSource) : IAuditLog
+{
+    // One statement for the whole batch: the arrays are zipped back into rows by unnest. A repeated event id is
+    // skipped, so a grain may re-send its outbox after a crash without duplicating history.
+    private const string AppendSql = """
+        INSERT INTO seat_events (event_id, flight_id, seat_number, from_status, to_status, passenger_id, actor, reason,
+                                 occurred_at, correlation_id, seat_version)
+        SELECT * FROM unnest(@event_ids, @flight_ids, @seat_numbers, @from_statuses, @to_statuses, @passenger_ids,
+                             @actors, @reasons, @occurred_ats, @correlation_ids, @seat_versions)
+        ON CONFLICT (event_id) DO NOTHING
+        """;
+
+    private const string QuerySql = """
+        SELECT event_id, flight_id, seat_number, from_status, to_status, passenger_id, actor, reason, occurred_at,
+               correlation_id, seat_version
+          FROM seat_events
+         WHERE flight_id = @flight_id
+           AND (@seat_number IS NULL OR seat_number = @seat_number)
+         ORDER BY occurred_at, seat_number, seat_version, event_id
+         LIMIT @limit
+        """;
+
+    public async Task AppendAsync(IReadOnlyList<SeatAuditEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        var count = events.Count;
+        var eventIds = new Guid[count];
+        var flightIds = new string[count];
+        var seatNumbers = new string[count];
+        var fromStatuses = new string[count];
+        var toStatuses = new string[count];
+        var passengerIds = new string?[count];
+        var actors = new string[count];
+        var reasons = new string[count];
+        var occurredAts = new DateTimeOffset[count];
+        var correlationIds = new string[count];
+        var seatVersions = new long[count];
+        for (var i = 0; i < count; i++)
+        {
+            var e = events[i];
+            eventIds[i] = e.EventId;
+            flightIds[i] = e.FlightId;
+            seatNumbers[i] = e.SeatNumber;
+            fromStatuses[i] = ToStoredStatus(e.From);
+            toStatuses[i] = ToStoredStatus(e.To);
+            passengerIds[i] = e.PassengerId;
+            actors[i] = e.Actor;
+            reasons[i] = e.Reason;
+            // timestamptz accepts only UTC offsets from Npgsql; the instant is what matters.
+            occurredAts[i] = e.At.ToUniversalTime();
+            correlationIds[i] = e.CorrelationId;
+            seatVersions[i] = e.SeatVersion;
+        }
+
+        await using var command = dataSource.CreateCommand(AppendSql);
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("event_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = eventIds });
+        command.Parameters.Add(TextArray("flight_ids", flightIds));
+        command.Parameters.Add(TextArray("seat_numbers", seatNumbers));
+        command.Parameters.Add(TextArray("from_statuses", fromStatuses));
+        command.Parameters.Add(TextArray("to_statuses", toStatuses));
+        command.Parameters.Add(TextArray("passenger_ids", passengerIds));
+        command.Parameters.Add(TextArray("actors", actors));
+        command.Parameters.Add(TextArray("reasons", reasons));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("occurred_ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = occurredAts });
+        command.Parameters.Add(TextArray("correlation_ids", correlationIds));
+        command.Parameters.Add(new NpgsqlParameter<long[]>("seat_versions", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = seatVersions });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<SeatAuditEvent>> QueryAsync(string flightId, string? seatNumber, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(flightId);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        if (limit == 0)
+        {
+            return [];
+        }
+
+        await using var command = dataSource.CreateCommand(QuerySql);
+        command.Parameters.Add(new NpgsqlParameter<string>("flight_id", NpgsqlDbType.Text) { TypedValue = flightId });
+        command.Parameters.Add(new NpgsqlParameter("seat_number", NpgsqlDbType.Text) { Value = (object?)seatNumber ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", NpgsqlDbType.Integer) { TypedValue = limit });
+
+        var result = new List<SeatAuditEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new SeatAuditEvent(
+                EventId: reader.GetGuid(0),
+                FlightId: reader.GetString(1),
+                SeatNumber: reader.GetString(2),
+                From: FromStoredStatus(reader.GetString(3)),
+                To: FromStoredStatus(reader.GetString(4)),
+                PassengerId: reader.IsDBNull(5) ? null : reader.GetString(5),
+                Actor: reader.GetString(6),
+                Reason: reader.GetString(7),
+                At: reader.GetFieldValue<DateTimeOffset>(8),
+                CorrelationId: reader.GetString(9),
+                SeatVersion: reader.GetInt64(10)));
+        }
+
+        return result;
+    }
+
+    internal static string ToStoredStatus(SeatStatus status) => status switch
+    {
+        SeatStatus.Available => "AVAILABLE",
+        SeatStatus.Held => "HELD",
+        SeatStatus.Confirmed => "CONFIRMED",
+        SeatStatus.Blocked => "BLOCKED",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown seat status."),
+    };
+
+    internal static SeatStatus FromStoredStatus(string stored) => stored switch
+    {
+        "AVAILABLE" => SeatStatus.Available,
+        "HELD" => SeatStatus.Held,
+        "CONFIRMED" => SeatStatus.Confirmed,
+        "BLOCKED" => SeatStatus.Blocked,
+        _ => throw new InvalidOperationException($"seat_events holds an unknown seat status '{stored}'."),
+    };
+
+    private static NpgsqlParameter<string?[]> TextArray(string name, string?[] values) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = values };
+}

@@ -1,0 +1,44 @@
+using CheckIn.Grains.Audit;
+using Npgsql;
+using Orleans.Configuration;
+
+namespace CheckIn.Host.Persistence;
+
+/// <summary>Everything the silo keeps in PostgreSQL: grain state, reminders and the seat audit trail.</summary>
+public static class PostgresSiloExtensions
+{
+    /// <summary>The grain storage name that grains use in <c>[PersistentState(..., "checkin")]</c>.</summary>
+    public const string StorageName = "checkin";
+
+    /// <summary>The ADO.NET invariant of Npgsql; the Orleans providers default to SQL Server without it.</summary>
+    public const string NpgsqlInvariant = "Npgsql";
+
+    /// <summary>
+    /// Registers ADO.NET grain storage <see cref="StorageName"/> (JSON without CLR type names), ADO.NET reminders and
+    /// the <see cref="IAuditLog"/>, all sharing one <see cref="NpgsqlDataSource"/> (one connection pool).
+    /// The schema must exist first: run <see cref="SchemaMigrator.MigrateAsync"/> before the silo starts.
+    /// </summary>
+    public static ISiloBuilder UsePostgresPersistence(this ISiloBuilder silo, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+
+        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        silo.Services.AddSingleton<IAuditLog, PostgresAuditLog>();
+
+        silo.AddAdoNetGrainStorage(StorageName, options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.DataSource = dataSource;
+            o.GrainStorageSerializer = new JsonGrainStorageSerializer();
+        }));
+
+        silo.UseAdoNetReminderService(options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.DataSource = dataSource;
+        }));
+
+        return silo;
+    }
+}

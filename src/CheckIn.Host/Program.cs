@@ -1,0 +1,21 @@
+using CheckIn.Host.Api;
+using CheckIn.Host.Hosting;
+using CheckIn.Host.Persistence;
+
+var builder = WebApplication.CreateBuilder(args);
+var mode = RunMode.From(builder.Configuration);
+
+builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://localhost:5080");
+builder.AddCheckInSilo(mode);
+builder.Services.AddCheckInApi(mode);
+
+var app = builder.Build();
+if (mode.IsDurable)
+{
+    await SchemaMigrator.MigrateAsync(mode.PostgresConnectionString!, Path.Combine(AppContext.BaseDirectory, "sql"), app.Logger, CancellationToken.None);
+}
+app.UseCheckInApi();
+await app.RunAsync();
+
+/// <summary>The web host's entry point; public so tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

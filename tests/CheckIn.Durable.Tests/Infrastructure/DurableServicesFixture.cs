@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using CheckIn.Host.Persistence;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace CheckIn.Durable.Tests.Infrastructure;
+
+/// <summary>
+/// The real PostgreSQL and Redis that durable tests run against, named by CHECKIN_TEST_POSTGRES and
+/// CHECKIN_TEST_REDIS. Missing or unreachable services fail every test: a durable suite that silently skips
+/// proves nothing. Each test asks for its own database, so tests never depend on each other's data or order.
+/// </summary>
+public sealed class DurableServicesFixture : IAsyncLifetime
+{
+    public const string PostgresVariable = "CHECKIN_TEST_POSTGRES";
+    public const string RedisVariable = "CHECKIN_TEST_REDIS";
+
+    private const string HowToStart =
+        "Durable tests need real PostgreSQL and Redis: run `bash scripts/services.sh start /tmp/svc && source /tmp/svc/env` first.";
+
+    private readonly ConcurrentBag<string> _databases = [];
+
+    public DurableServicesFixture()
+    {
+        ServerConnectionString = Require(PostgresVariable);
+        RedisConfiguration = Require(RedisVariable);
+        SqlDirectory = Path.Combine(AppContext.BaseDirectory, "sql");
+        if (!Directory.Exists(SqlDirectory) || Directory.GetFiles(SqlDirectory, "*.sql").Length == 0)
+        {
+            throw new InvalidOperationException($"No schema files in {SqlDirectory}: the Host's sql/*.sql Content items were not copied.");
+        }
+    }
+
+    public string ServerConnectionString { get; }
+
+    public string RedisConfiguration { get; }
+
+    /// <summary>The schema files as the Host ships them (copied to the output folder).</summary>
+    public string SqlDirectory { get; }
+
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(ServerConnectionString);
+            await connection.OpenAsync();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            throw new InvalidOperationException($"{PostgresVariable} is set but PostgreSQL does not answer ({ex.Message}). {HowToStart}", ex);
+        }
+
+        try
+        {
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisConfiguration);
+            await redis.GetDatabase().PingAsync();
+        }
+        catch (RedisException ex)
+        {
+            throw new InvalidOperationException($"{RedisVariable} is set but Redis does not answer ({ex.Message}). {HowToStart}", ex);
+        }
+    }
+
+    /// <summary>Creates an empty database on the test server and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = $"checkin_test_{Guid.NewGuid():N}";
+        await using (var connection = new NpgsqlConnection(ServerConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        _databases.Add(name);
+        return new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>Creates a database with the shipped schema applied.</summary>
+    public async Task<string> CreateMigratedDatabaseAsync()
+    {
+        var connectionString = await CreateDatabaseAsync();
+        await SchemaMigrator.MigrateAsync(connectionString, SqlDirectory, NullLogger.Instance, CancellationToken.None);
+        return connectionString;
+    }
+
+    public async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(ServerConnectionString);
+        await connection.OpenAsync();
+        foreach (var name in _databases)
+        {
+            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    private static string Require(string variable) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"{variable} is not set. {HowToStart}");
+}
+
+[CollectionDefinition(Name)]
+public sealed class DurableCollection : ICollectionFixture<DurableServicesFixture>
+{
+    public const string Name = "durable";
+}
