@@ -58,7 +58,7 @@ public sealed class GrainStorageTests(DurableServicesFixture services)
         var current = new GrainState<LoyaltyState>(new LoyaltyState());
         await storage.WriteStateAsync(GrainType, grainId, current);
         var stale = new GrainState<LoyaltyState>(new LoyaltyState { Tier = LoyaltyTier.Silver }) { ETag = current.ETag, RecordExists = true };
-        current.State.Tier = LoyaltyTier.Gold;
+        current.State!.Tier = LoyaltyTier.Gold;
         await storage.WriteStateAsync(GrainType, grainId, current);
 
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync(GrainType, grainId, stale));
@@ -66,7 +66,7 @@ public sealed class GrainStorageTests(DurableServicesFixture services)
 
         var read = new GrainState<LoyaltyState>();
         await storage.ReadStateAsync(GrainType, grainId, read);
-        Assert.Equal(LoyaltyTier.Gold, read.State.Tier);
+        Assert.Equal(LoyaltyTier.Gold, read.State!.Tier);
         Assert.Equal(current.ETag, read.ETag);
     }
 
@@ -101,10 +101,10 @@ public sealed class GrainStorageTests(DurableServicesFixture services)
         var read = new GrainState<LoyaltyState>();
         await storage.ReadStateAsync(GrainType, grainId, read);
         Assert.False(read.RecordExists);
-        Assert.Equal(LoyaltyTier.Blue, read.State.Tier);
+        Assert.Equal(LoyaltyTier.Blue, read.State!.Tier);
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync(GrainType, grainId, beforeClear));
 
-        read.State.Tier = LoyaltyTier.Silver;
+        read.State!.Tier = LoyaltyTier.Silver;
         await storage.WriteStateAsync(GrainType, grainId, read);
         Assert.True(read.RecordExists);
     }

@@ -109,7 +109,7 @@ public sealed class SchemaMigratorTests(DurableServicesFixture services)
         Db.StringsAsync(db, "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name");
 
     private List<string> ShippedFileNames() =>
-        [.. Directory.GetFiles(services.SqlDirectory, "*.sql").Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+        [.. Directory.GetFiles(services.SqlDirectory, "*.sql").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
 
     private string CopyShippedFiles()
     {

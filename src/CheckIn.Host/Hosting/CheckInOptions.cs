@@ -28,6 +28,12 @@ public sealed class OrleansHostOptions
     public int GatewayPort { get; set; } = 30000;
     public string ClusterId { get; set; } = "checkin";
     public string ServiceId { get; set; } = "checkin";
+
+    /// <summary>
+    /// Host name or IP other silos reach this one at. Unset: 127.0.0.1 (several hosts on one machine). Set it in
+    /// containers (docker-compose sets the service name); the silo then listens on all addresses.
+    /// </summary>
+    public string? AdvertisedHost { get; set; }
 }
 
 /// <summary>Fails start-up with a message that names the setting to fix.</summary>

@@ -29,7 +29,15 @@ internal static class SiloSetup
 
             if (mode.UsesRedisClustering)
             {
-                silo.ConfigureEndpoints(IPAddress.Loopback, orleans.SiloPort, orleans.GatewayPort);
+                if (string.IsNullOrWhiteSpace(orleans.AdvertisedHost))
+                {
+                    silo.ConfigureEndpoints(IPAddress.Loopback, orleans.SiloPort, orleans.GatewayPort);
+                }
+                else
+                {
+                    var address = Dns.GetHostAddresses(orleans.AdvertisedHost).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+                    silo.ConfigureEndpoints(address, orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: true);
+                }
                 silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(mode.RedisConnectionString!));
             }
             else
