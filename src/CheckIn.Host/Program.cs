@@ -10,6 +10,8 @@ builder.AddCheckInSilo(mode);
 builder.Services.AddCheckInApi(mode);
 
 var app = builder.Build();
+// Settings first: a host that will refuse to start must not touch the database.
+app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
 if (mode.IsDurable)
 {
     await SchemaMigrator.MigrateAsync(mode.PostgresConnectionString!, Path.Combine(AppContext.BaseDirectory, "sql"), app.Logger, CancellationToken.None);

@@ -1,3 +1,4 @@
+using CheckIn.Grains.Storage;
 using System.Text;
 using CheckIn.Host.Persistence;
 

@@ -75,11 +75,11 @@ internal static partial class FlightRules
         {
             return Invalid("layout.cabins", $"a flight has at most {MaxSeats} seats.");
         }
-        if (exitRows.FirstOrDefault(r => !usedRows.Contains(r)) is var badExit and > 0)
+        if (exitRows.Where(r => !usedRows.Contains(r)).Select(r => (int?)r).FirstOrDefault() is { } badExit)
         {
             return Invalid("layout.exitRows", $"row {badExit} is not a seat row.");
         }
-        if (legroomRows.FirstOrDefault(r => !usedRows.Contains(r)) is var badLegroom and > 0)
+        if (legroomRows.Where(r => !usedRows.Contains(r)).Select(r => (int?)r).FirstOrDefault() is { } badLegroom)
         {
             return Invalid("layout.extraLegroomRows", $"row {badLegroom} is not a seat row.");
         }

@@ -64,15 +64,18 @@ internal sealed partial class PassengerSeatGrain(
             return result;
         }
 
-        state.State.CurrentSeat = seatNumber;
         if (current is not null)
         {
             await ReleasePreviousAsync(current, seatNumber, context);
-            await state.WriteStateAsync();
+        }
+        // Written before answering: what the passenger was told they hold must survive a crash, even if the hold
+        // expires meanwhile (their late confirm must then hear HOLD_EXPIRED from the seat, not NOT_HOLDER).
+        state.State.CurrentSeat = seatNumber;
+        await state.WriteStateAsync();
+        if (current is not null)
+        {
             await DropReminderAsync();
         }
-        // For a first seat no second write is needed: storage says "pending: this seat", which the next
-        // activation adopts after checking with the seat.
         return result;
     }
 
@@ -101,7 +104,13 @@ internal sealed partial class PassengerSeatGrain(
     public async Task<string?> GetSeatNumberAsync()
     {
         await ReconcileAsync();
-        return state.State.CurrentSeat;
+        if (state.State.CurrentSeat is not { } current)
+        {
+            return null;
+        }
+        // The seat is the truth: a hold may have expired (and been taken) since this grain last looked.
+        var seat = await Seat(current).GetAsync();
+        return seat.IsSuccess && seat.Value.PassengerId == _passengerId ? current : null;
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

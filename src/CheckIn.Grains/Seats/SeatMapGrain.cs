@@ -27,15 +27,32 @@ internal sealed partial class SeatMapGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _flightId = this.GetPrimaryKeyString();
-        _flight = await GrainFactory.GetFlightGrain(_flightId).GetAsync();
-        if (_flight is null)
+        await EnsureBuiltAsync();
+    }
+
+    public async Task<SeatMapView?> GetAsync()
+    {
+        if (!await EnsureBuiltAsync())
         {
-            // Unknown flight: answer null until someone asks again after it exists.
-            DeactivateOnIdle();
-            return;
+            return null;
+        }
+        return _view ??= BuildView();
+    }
+
+    /// <summary>Builds the map once the flight exists; until then every call asks again (flights are created later).</summary>
+    private async Task<bool> EnsureBuiltAsync()
+    {
+        if (_flight is not null)
+        {
+            return true;
+        }
+        var flight = await GrainFactory.GetFlightGrain(_flightId).GetAsync();
+        if (flight is null)
+        {
+            return false;
         }
 
-        var seats = _flight.Seats;
+        var seats = flight.Seats;
         _entries = new SeatMapEntry[seats.Count];
         _versions = new long[seats.Count];
         _updatedAt = new DateTimeOffset[seats.Count];
@@ -45,6 +62,7 @@ internal sealed partial class SeatMapGrain(
             _entries[i] = new SeatMapEntry(seats[i].SeatNumber, seats[i].Blocked ? SeatStatus.Blocked : SeatStatus.Available, null, null);
             _versions[i] = -1;
         }
+        _flight = flight;
 
         var snapshots = await Task.WhenAll(seats.Select(s => GrainFactory.GetSeatGrain(_flightId, s.SeatNumber).GetAsync()));
         foreach (var snapshot in snapshots)
@@ -66,15 +84,7 @@ internal sealed partial class SeatMapGrain(
                 KeepAlive = false,
             });
         LogBuilt(logger, _flightId, seats.Count);
-    }
-
-    public Task<SeatMapView?> GetAsync()
-    {
-        if (_flight is null)
-        {
-            return Task.FromResult<SeatMapView?>(null);
-        }
-        return Task.FromResult<SeatMapView?>(_view ??= BuildView());
+        return true;
     }
 
     public Task SeatChangedAsync(SeatSnapshot snapshot)

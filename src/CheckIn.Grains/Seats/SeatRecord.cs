@@ -20,7 +20,8 @@ internal sealed record SeatRecord(
     string? PreviousOwner,
     ClaimEnd PreviousEnd)
 {
-    public static SeatRecord Initial { get; } = new(SeatStatus.Available, null, null, 0, DateTimeOffset.MinValue, null, ClaimEnd.None);
+    /// <summary>A new record each time: a storage serializer that populates objects in place must never share one.</summary>
+    public static SeatRecord Initial => new(SeatStatus.Available, null, null, 0, DateTimeOffset.MinValue, null, ClaimEnd.None);
 
     public bool IsOwnedBy(string passengerId) =>
         Status is SeatStatus.Held or SeatStatus.Confirmed && string.Equals(PassengerId, passengerId, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using CheckIn.Grains.Storage;
 using Orleans.Dashboard;
 using System.Net;
 using CheckIn.Grains;
@@ -51,7 +52,7 @@ internal static class SiloSetup
             }
             else
             {
-                silo.AddMemoryGrainStorage(StorageNames.Default);
+                silo.AddMemoryGrainStorage(StorageNames.Default, o => o.GrainStorageSerializer = new JsonGrainStorageSerializer());
                 silo.UseInMemoryReminderService();
                 silo.Services.AddSingleton<IAuditLog, InMemoryAuditLog>();
             }

@@ -1,3 +1,4 @@
+using CheckIn.Grains.Storage;
 using CheckIn.Grains.Audit;
 using Npgsql;
 using Orleans.Configuration;

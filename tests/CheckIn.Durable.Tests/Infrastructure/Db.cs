@@ -27,11 +27,16 @@ internal static class Db
         await command.ExecuteNonQueryAsync();
     }
 
-    public static async Task<List<string>> StringsAsync(string connectionString, string sql)
+    public static async Task<List<string>> StringsAsync(string connectionString, string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
         await using var reader = await command.ExecuteReaderAsync();
         var result = new List<string>();
         while (await reader.ReadAsync())

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Orleans.Storage;
 
-namespace CheckIn.Host.Persistence;
+namespace CheckIn.Grains.Storage;
 
 /// <summary>
 /// Stores grain state as plain System.Text.Json: property names and values only, never CLR type names, so a

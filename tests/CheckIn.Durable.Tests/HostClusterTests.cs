@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text.Json;
+using CheckIn.Durable.Tests.Infrastructure;
+
+namespace CheckIn.Durable.Tests;
+
+/// <summary>Two host processes on one Redis and one PostgreSQL database: one cluster, one truth per seat.</summary>
+[Collection(HostProcessCollection.Name)]
+public sealed class HostClusterTests(DurableServicesFixture services, ITestOutputHelper log) : IDisposable
+{
+    private readonly HostProcesses _hosts = new(log);
+
+    [Fact]
+    public async Task Two_hosts_form_one_cluster_that_serves_a_seat_the_same_through_either_of_them()
+    {
+        var db = await services.CreateMigratedDatabaseAsync();
+        var settingsA = HostSettings.For(services, db);
+        var a = _hosts.Start("host A", settingsA);
+        var b = _hosts.Start("host B", settingsA.Sibling());
+        await Task.WhenAll(a.WaitUntilReadyAsync(), b.WaitUntilReadyAsync());
+        await Task.WhenAll(WaitForActiveSilosAsync(a, 2), WaitForActiveSilosAsync(b, 2));
+
+        var booking = await a.Api.CreateBookingAsync();
+        (await a.Api.SeatCommandAsync("hold", booking, "4D", booking.FirstPassenger)).Expect(HttpStatusCode.OK);
+
+        await Eventually.UntilAsync(
+            () => b.Api.SeatAsync(booking.FlightId, "4D"),
+            seat => seat.Status == "HELD",
+            TimeSpan.FromSeconds(5),
+            "host B's seat map to show 4D HELD");
+        var taken = await b.Api.SeatCommandAsync("hold", booking, "4D", booking.SecondPassenger);
+        Assert.True(taken.Status == HttpStatusCode.Conflict && taken.Code == "SEAT_UNAVAILABLE", $"expected 409 SEAT_UNAVAILABLE from {taken}");
+
+        // The token came from host A; host B accepts it because every host shares the signing key.
+        var confirmed = (await b.Api.SeatCommandAsync("confirm", booking, "4D", booking.FirstPassenger)).Expect(HttpStatusCode.OK).Read<SeatResult>();
+        Assert.Equal(("CONFIRMED", booking.FirstPassenger), (confirmed.Status, confirmed.PassengerId));
+        Assert.Equal("CONFIRMED", (await a.Api.SeatAsync(booking.FlightId, "4D")).Status);
+    }
+
+    [Fact]
+    public async Task Two_hosts_starting_together_on_an_empty_database_apply_each_schema_file_once()
+    {
+        var db = await services.CreateDatabaseAsync();
+        var settingsA = HostSettings.For(services, db);
+        var a = _hosts.Start("host A", settingsA);
+        var b = _hosts.Start("host B", settingsA.Sibling());
+
+        await Task.WhenAll(a.WaitUntilReadyAsync(), b.WaitUntilReadyAsync());
+
+        var shipped = Directory.GetFiles(services.SqlDirectory, "*.sql").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(shipped);
+        Assert.Equal(shipped, await Db.StringsAsync(db, "SELECT version FROM schema_migrations ORDER BY version"));
+        // Both hosts serve from the schema they migrated together.
+        var booking = await a.Api.CreateBookingAsync();
+        (await b.Api.SeatCommandAsync("hold", booking, "1A", booking.FirstPassenger)).Expect(HttpStatusCode.OK);
+        Assert.Equal(1, await Db.ScalarAsync<int>(db, "SELECT count(*) FROM seat_events WHERE seat_number = '1A'"));
+    }
+
+    public void Dispose() => _hosts.Dispose();
+
+    /// <summary>Asks the Orleans dashboard of <paramref name="host"/> until its cluster lists that many active silos.</summary>
+    private static Task WaitForActiveSilosAsync(HostProcess host, int count) => Eventually.UntilAsync(
+        async () =>
+        {
+            var counters = await host.Api.GetAsync("/dashboard/DashboardCounters");
+            if (counters.Status != HttpStatusCode.OK)
+            {
+                return -1;
+            }
+            using var json = JsonDocument.Parse(counters.Body);
+            return json.RootElement.GetProperty("hosts").EnumerateArray().Count(h => h.GetProperty("status").GetString() == "Active");
+        },
+        active => active == count,
+        TimeSpan.FromSeconds(20),
+        $"{host.Name}'s dashboard to list {count} active silos");
+}

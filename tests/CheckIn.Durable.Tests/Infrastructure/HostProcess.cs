@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+
+namespace CheckIn.Durable.Tests.Infrastructure;
+
+/// <summary>
+/// One real CheckIn.Host process (<c>dotnet CheckIn.Host.dll</c> from the test output folder, where the project
+/// reference puts it), configured only through its environment, with its output kept for the test log.
+/// </summary>
+internal sealed class HostProcess : IDisposable
+{
+    private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    // Settings the test runner's own environment might carry; a host sees only what its test gives it.
+    private static readonly string[] InheritedSettingPrefixes = ["ConnectionStrings__", "CheckIn__", "Orleans__", "Logging__"];
+    private static readonly string[] InheritedSettingNames = ["urls", "ASPNETCORE_URLS", "DOTNET_URLS", "ASPNETCORE_HTTP_PORTS"];
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly Stopwatch _sinceStart = Stopwatch.StartNew();
+
+    private HostProcess(string name, HostSettings settings)
+    {
+        Name = name;
+        Settings = settings;
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CheckIn.Host.dll"));
+        foreach (var key in start.Environment.Keys.Where(IsInheritedSetting).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+        foreach (var (key, value) in settings.ToEnvironment())
+        {
+            if (value is not null)
+            {
+                start.Environment[key] = value;
+            }
+        }
+
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        Http = new HttpClient { BaseAddress = settings.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Api = new CheckInApi(Http);
+    }
+
+    public string Name { get; }
+
+    public HostSettings Settings { get; }
+
+    public HttpClient Http { get; }
+
+    public CheckInApi Api { get; }
+
+    /// <summary>When <c>GET /health/ready</c> first answered 200.</summary>
+    public DateTimeOffset? ReadyAt { get; private set; }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static HostProcess Start(string name, HostSettings settings) => new(name, settings);
+
+    /// <summary>Polls <c>GET /health/ready</c> until 200; fails early, with the output, if the process exits.</summary>
+    public async Task WaitUntilReadyAsync()
+    {
+        var waited = Stopwatch.StartNew();
+        var last = "no answer yet";
+        while (waited.Elapsed < ReadyDeadline)
+        {
+            if (_process.HasExited)
+            {
+                _process.WaitForExit();
+                throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode} before it was ready.{Environment.NewLine}{Output}");
+            }
+            try
+            {
+                using var probe = new CancellationTokenSource(ProbeTimeout);
+                using var response = await Http.GetAsync(new Uri("/health/ready", UriKind.Relative), probe.Token);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    ReadyAt = DateTimeOffset.UtcNow;
+                    Append($"[test] ready after {_sinceStart.Elapsed.TotalSeconds:F2} s");
+                    return;
+                }
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+            {
+                // Not listening yet, or busy starting: ask again.
+                last = ex.Message;
+            }
+            await Task.Delay(PollInterval);
+        }
+        throw new TimeoutException($"{Name} was not ready within {ReadyDeadline.TotalSeconds} s (last answer: {last}).{Environment.NewLine}{Output}");
+    }
+
+    /// <summary>Waits for the process to end by itself; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan deadline)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} was still running after {deadline.TotalSeconds} s.{Environment.NewLine}{Output}");
+        }
+        _process.WaitForExit(); // lets the output handlers finish
+        return _process.ExitCode;
+    }
+
+    /// <summary><c>kill -9</c> of the whole process tree: no shutdown hooks, no flushing, no goodbye to the cluster.</summary>
+    public void KillHard()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It ended by itself in between.
+        }
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(15)))
+        {
+            throw new InvalidOperationException($"{Name} did not die within 15 s of SIGKILL.");
+        }
+        _process.WaitForExit();
+        Append($"[test] killed after {_sinceStart.Elapsed.TotalSeconds:F2} s");
+    }
+
+    public void Dispose()
+    {
+        KillHard();
+        Http.Dispose();
+        _process.Dispose();
+    }
+
+    private static bool IsInheritedSetting(string key) =>
+        InheritedSettingPrefixes.Any(p => key.StartsWith(p, StringComparison.OrdinalIgnoreCase))
+        || InheritedSettingNames.Any(n => string.Equals(key, n, StringComparison.OrdinalIgnoreCase));
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.Append(FormattableString.Invariant($"{_sinceStart.Elapsed.TotalSeconds,7:F2} ")).AppendLine(line);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace CheckIn.Durable.Tests.Infrastructure;
+
+/// <summary>
+/// The environment of one CheckIn.Host process. Every host of a test shares its database, Redis, cluster and keys;
+/// each gets its own free HTTP, silo and gateway ports unless a test reuses them (a restart on the same machine).
+/// </summary>
+internal sealed record HostSettings
+{
+    public const string TestAdminKey = "host-tests-admin-key";
+    public const string SigningKey = "host-tests-token-signing-key-0123456789abcdef";
+
+    public required string Postgres { get; init; }
+
+    public required string Redis { get; init; }
+
+    /// <summary>Random per test: the shared Redis then never mixes one test's silos with another's.</summary>
+    public required string ClusterId { get; init; }
+
+    public string? AdminKey { get; init; } = TestAdminKey;
+
+    public int HttpPort { get; init; } = FreePorts.Next();
+
+    public int SiloPort { get; init; } = FreePorts.Next();
+
+    public int GatewayPort { get; init; } = FreePorts.Next();
+
+    public TimeSpan? HoldDuration { get; init; }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
+
+    public static HostSettings For(DurableServicesFixture services, string database) => new()
+    {
+        Postgres = database,
+        Redis = services.RedisConfiguration,
+        ClusterId = $"hosts-{Guid.NewGuid():N}",
+    };
+
+    /// <summary>Another host of the same cluster, on its own ports.</summary>
+    public HostSettings Sibling() => this with
+    {
+        HttpPort = FreePorts.Next(),
+        SiloPort = FreePorts.Next(),
+        GatewayPort = FreePorts.Next(),
+    };
+
+    public IReadOnlyDictionary<string, string?> ToEnvironment() => new Dictionary<string, string?>(StringComparer.Ordinal)
+    {
+        ["ConnectionStrings__Postgres"] = Postgres,
+        ["ConnectionStrings__Redis"] = Redis,
+        ["Orleans__ClusterId"] = ClusterId,
+        ["Orleans__ServiceId"] = ClusterId,
+        ["Orleans__SiloPort"] = SiloPort.ToString(CultureInfo.InvariantCulture),
+        ["Orleans__GatewayPort"] = GatewayPort.ToString(CultureInfo.InvariantCulture),
+        ["urls"] = BaseAddress.ToString().TrimEnd('/'),
+        ["CheckIn__AdminKey"] = AdminKey,
+        ["CheckIn__TokenSigningKey"] = SigningKey,
+        ["CheckIn__HoldDuration"] = HoldDuration?.ToString("c", CultureInfo.InvariantCulture),
+        // Two Polly lines per grain placement would bury what matters when a failing test prints the output.
+        ["Logging__LogLevel__Polly"] = "Warning",
+    };
+}

@@ -1,0 +1,79 @@
+using System.Text;
+using CheckIn.Contracts;
+using CheckIn.Contracts.Common;
+using CheckIn.Grains.Tests.Support;
+
+namespace CheckIn.Grains.Tests.Cluster;
+
+[Collection(ClusterCollection.Name)]
+public sealed class IdempotencyGrainTests(ClusterFixture fixture)
+{
+    private static readonly StoredResponse Created = new(201, "application/json", Encoding.UTF8.GetBytes("""{"seat":"12A"}"""));
+
+    private readonly IGrainFactory _grains = fixture.Grains;
+
+    [Fact]
+    public async Task The_first_request_proceeds_and_a_repeat_after_completion_replays_its_response()
+    {
+        var key = NewKey();
+
+        var first = await key.BeginAsync("fp-1");
+        await key.CompleteAsync("fp-1", Created);
+        var repeat = await key.BeginAsync("fp-1");
+
+        Assert.Equal(new IdempotencyCheck(IdempotencyDecision.Proceed, null), first);
+        Assert.Equal(IdempotencyDecision.Replay, repeat.Decision);
+        Assert.NotNull(repeat.Response);
+        Assert.Equal((Created.StatusCode, Created.ContentType), (repeat.Response.StatusCode, repeat.Response.ContentType));
+        Assert.Equal(Created.Body, repeat.Response.Body);
+    }
+
+    [Fact]
+    public async Task A_different_request_with_a_completed_key_is_a_mismatch()
+    {
+        var key = NewKey();
+        await key.BeginAsync("fp-1");
+        await key.CompleteAsync("fp-1", Created);
+
+        Assert.Equal(new IdempotencyCheck(IdempotencyDecision.Mismatch, null), await key.BeginAsync("fp-2"));
+        Assert.Equal(IdempotencyDecision.Replay, (await key.BeginAsync("fp-1")).Decision);
+    }
+
+    [Fact]
+    public async Task A_repeat_while_the_first_request_runs_is_in_progress()
+    {
+        var key = NewKey();
+        Assert.Equal(IdempotencyDecision.Proceed, (await key.BeginAsync("fp-1")).Decision);
+
+        Assert.Equal(new IdempotencyCheck(IdempotencyDecision.InProgress, null), await key.BeginAsync("fp-1"));
+        Assert.Equal(IdempotencyDecision.Mismatch, (await key.BeginAsync("fp-2")).Decision);
+        await key.CompleteAsync("fp-2", Created);
+        Assert.Equal(IdempotencyDecision.InProgress, (await key.BeginAsync("fp-1")).Decision);
+    }
+
+    [Fact]
+    public async Task An_abandoned_request_may_run_again()
+    {
+        var key = NewKey();
+        await key.BeginAsync("fp-1");
+
+        await key.AbandonAsync("fp-1");
+
+        Assert.Equal(IdempotencyDecision.Proceed, (await key.BeginAsync("fp-1")).Decision);
+    }
+
+    [Fact]
+    public async Task Keys_of_different_scopes_are_independent()
+    {
+        var key = Guid.NewGuid().ToString("N");
+        var alice = _grains.GetIdempotencyGrain("passenger:ABC123-1", key);
+        var bob = _grains.GetIdempotencyGrain("passenger:ABC123-2", key);
+
+        await alice.BeginAsync("fp-1");
+        await alice.CompleteAsync("fp-1", Created);
+
+        Assert.Equal(IdempotencyDecision.Proceed, (await bob.BeginAsync("fp-2")).Decision);
+    }
+
+    private IIdempotencyGrain NewKey() => _grains.GetIdempotencyGrain("test", Guid.NewGuid().ToString("N"));
+}

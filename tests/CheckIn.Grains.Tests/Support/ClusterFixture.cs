@@ -1,0 +1,67 @@
+using CheckIn.Grains.Storage;
+using CheckIn.Grains.Audit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Reminders;
+using Orleans.TestingHost;
+
+namespace CheckIn.Grains.Tests.Support;
+
+/// <summary>
+/// One in-process silo for every cluster test, with memory storage and reminders, an in-memory audit log the tests
+/// read, and one fake clock that drives grain time, grain timers and reminders (Orleans's own background loops
+/// stay on real time). Tests isolate themselves by using a fresh flight id, not by rebuilding the cluster.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan HoldDuration = TimeSpan.FromSeconds(120);
+
+    private InProcessTestCluster? _cluster;
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public InMemoryAuditLog AuditLog { get; } = new();
+
+    public IGrainFactory Grains => _cluster?.Client ?? throw new InvalidOperationException("The cluster is not deployed.");
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            // Memory storage with Orleans's default storage serializer: what the Host's embedded mode runs.
+            silo.AddMemoryGrainStorage(StorageNames.Default, o => o.GrainStorageSerializer = new JsonGrainStorageSerializer());
+            silo.UseInMemoryReminderService();
+            silo.Services.AddSingleton<IAuditLog>(AuditLog);
+            silo.Services.Configure<SeatHoldOptions>(o => o.HoldDuration = HoldDuration);
+            silo.Services.AddSingleton(Time);
+            silo.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
+            silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+            silo.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Time);
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+
+    /// <summary>Deactivates the grain's activation (as a silo would when it is idle) and waits until it is gone.</summary>
+    public Task DeactivateAsync(IAddressable grain) =>
+        (_cluster ?? throw new InvalidOperationException("The cluster is not deployed.")).DeactivateAsync(grain);
+
+    /// <summary>Moves the fake clock off the test's thread: due timers and reminders start from the advancing call.</summary>
+    public Task AdvanceAsync(TimeSpan by) => Task.Run(() => Time.Advance(by));
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
