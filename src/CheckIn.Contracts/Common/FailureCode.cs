@@ -23,10 +23,6 @@ public enum FailureCode
     FlightExists = 7,
     /// <summary>A booking with that PNR already exists with a different definition.</summary>
     BookingExists = 8,
-    /// <summary>No booking with that PNR exists.</summary>
-    BookingNotFound = 9,
-    /// <summary>The passenger is not on that flight of the booking.</summary>
-    PassengerNotOnFlight = 10,
 }
 
 /// <summary>An expected failure: a code, a human-readable detail and, where one input caused it, that input's name.</summary>

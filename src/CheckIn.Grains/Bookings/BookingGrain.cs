@@ -79,6 +79,13 @@ internal sealed partial class BookingGrain(
         {
             return new Error(FailureCode.ValidationFailed, $"flights must list 1 to {MaxFlights} distinct flight ids.", "flights");
         }
+        for (var i = 0; i < definition.FlightIds.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(definition.FlightIds[i]))
+            {
+                return new Error(FailureCode.ValidationFailed, $"flights[{i}] must be a flight id.", $"flights[{i}]");
+            }
+        }
         return null;
     }
 

@@ -34,6 +34,10 @@ internal static partial class FlightRules
             return Invalid("layout.cabins", "must list at least one cabin.");
         }
 
+        if (layout.BlockedSeats?.Any(string.IsNullOrWhiteSpace) == true)
+        {
+            return Invalid("layout.blockedSeats", "must list seat numbers such as 30A.");
+        }
         var skipped = (layout.SkippedRows ?? []).ToHashSet();
         var exitRows = (layout.ExitRows ?? []).ToHashSet();
         var legroomRows = (layout.ExtraLegroomRows ?? []).ToHashSet();

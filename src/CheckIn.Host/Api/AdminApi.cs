@@ -42,18 +42,22 @@ internal static class AdminApi
         var group = routes.MapGroup("/api/admin").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
         group.MapPost("/flights", CreateFlight).WithName("CreateFlight")
             .WithSummary("Create a flight with its seat layout (idempotent for the same definition).")
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(409);
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(409).ProducesProblem(415).ProducesProblem(503);
         group.MapPost("/bookings", CreateBooking).WithName("CreateBooking")
             .WithSummary("Create a booking (PNR) with passengers on existing flights (idempotent for the same definition).")
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409);
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(415).ProducesProblem(503);
         group.MapGet("/flights/{flightId}/events", GetSeatEvents).WithName("GetSeatEvents")
             .WithSummary("The flight's seat audit trail, oldest first, optionally for one seat.")
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(503);
         return group;
     }
 
     public static async Task<Results<Created<FlightResponse>, ProblemHttpResult>> CreateFlight(CreateFlightRequest? request, IGrainFactory grains)
     {
+        if (request is not null && request.FlightId is { } id && string.IsNullOrWhiteSpace(id))
+        {
+            return Problems.Validation("flightId", "flightId must not be blank.");
+        }
         if (ToDefinition(request) is not { } definition)
         {
             return Problems.Validation(MissingFlightField(request), $"{MissingFlightField(request)} is required.");
@@ -78,9 +82,14 @@ internal static class AdminApi
         {
             return Problems.Validation("passengers", "passengers is required: a list of { firstName, lastName }.");
         }
-        if (request.Flights is null || request.Flights.Any(f => f is null))
+        if (request.Flights is null)
         {
             return Problems.Validation("flights", "flights is required: a list of flight ids.");
+        }
+        var blank = request.Flights.ToList().FindIndex(string.IsNullOrWhiteSpace);
+        if (blank >= 0)
+        {
+            return Problems.Validation($"flights[{blank}]", $"flights[{blank}] must be a flight id.");
         }
         var definition = new BookingDefinition(
             request.Pnr,

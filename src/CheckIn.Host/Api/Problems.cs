@@ -17,6 +17,7 @@ public static class ProblemCodes
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
     public const string IdempotencyKeyInProgress = "IDEMPOTENCY_KEY_IN_PROGRESS";
     public const string NotFound = "NOT_FOUND";
+    public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string InternalError = "INTERNAL_ERROR";
 }
@@ -29,10 +30,9 @@ public static class Problems
     public static int StatusOf(FailureCode code) => code switch
     {
         FailureCode.ValidationFailed => StatusCodes.Status400BadRequest,
-        FailureCode.FlightNotFound or FailureCode.SeatNotFound or FailureCode.BookingNotFound => StatusCodes.Status404NotFound,
+        FailureCode.FlightNotFound or FailureCode.SeatNotFound => StatusCodes.Status404NotFound,
         FailureCode.SeatUnavailable or FailureCode.NotHolder or FailureCode.FlightExists or FailureCode.BookingExists => StatusCodes.Status409Conflict,
         FailureCode.HoldExpired => StatusCodes.Status410Gone,
-        FailureCode.PassengerNotOnFlight => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -65,6 +65,7 @@ public static class Problems
         401 => "Authentication is required.",
         403 => "Not allowed for this booking.",
         404 => "Not found.",
+        405 => "Method not allowed.",
         409 => "Conflict with the current state.",
         410 => "No longer available.",
         415 => "Unsupported media type.",

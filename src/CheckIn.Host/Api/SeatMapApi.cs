@@ -8,6 +8,7 @@ using CheckIn.Contracts.Seats;
 using CheckIn.Host.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace CheckIn.Host.Api;
@@ -45,7 +46,8 @@ internal static class SeatMapApi
             .WithSummary("The flight's seat map; with a session token it also lists the caller's own seats.")
             .Produces<SeatMapResponse>(200, "application/json")
             .Produces(304)
-            .ProducesProblem(404);
+            .ProducesProblem(404)
+            .ProducesProblem(503);
         return group;
     }
 
@@ -63,12 +65,23 @@ internal static class SeatMapApi
         http.Response.Headers.ETag = etag;
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers.Vary = "Authorization";
-        if (http.Request.Headers.IfNoneMatch.Any(v => v == etag || v == "*"))
+        if (MatchesAny(http.Request.Headers.IfNoneMatch, etag))
         {
             return TypedResults.StatusCode(304);
         }
         var bytes = mine.Count == 0 ? cache.Get(flight, view) : cache.Serialize(ToResponse(flight, view, mine));
         return TypedResults.Bytes(bytes, "application/json");
+    }
+
+    /// <summary>RFC 9110 If-None-Match: a list of tags, compared weakly, or <c>*</c>.</summary>
+    private static bool MatchesAny(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag)
+    {
+        if (ifNoneMatch.Count == 0 || !EntityTagHeaderValue.TryParseList(ifNoneMatch, out var tags))
+        {
+            return false;
+        }
+        var current = new EntityTagHeaderValue(etag);
+        return tags.Any(t => t == EntityTagHeaderValue.Any || t.Compare(current, useStrongComparison: false));
     }
 
     public static SeatMapResponse ToResponse(FlightInfo flight, SeatMapView view, IReadOnlyList<string> mine)

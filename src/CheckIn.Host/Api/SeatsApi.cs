@@ -31,10 +31,11 @@ internal static class SeatsApi
         group.MapPost("/hold", Hold).WithName("HoldSeat")
             .WithSummary("Hold a seat for a passenger (AVAILABLE → HELD); releases the passenger's previous seat on the flight.");
         group.MapPost("/confirm", Confirm).WithName("ConfirmSeat")
-            .WithSummary("Confirm the passenger's hold (HELD → CONFIRMED).");
+            .WithSummary("Confirm the passenger's hold (HELD → CONFIRMED).")
+            .ProducesProblem(410);
         group.MapPost("/release", Release).WithName("ReleaseSeat")
             .WithSummary("Release the passenger's held or confirmed seat (→ AVAILABLE).");
-        foreach (var status in new[] { 400, 401, 403, 404, 409, 410, 415, 422, 503 })
+        foreach (var status in new[] { 400, 401, 403, 404, 409, 415, 422, 503 })
         {
             group.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
         }

@@ -65,6 +65,13 @@ internal sealed class SessionTokens(IOptions<CheckInOptions> options, TimeProvid
                     IssuerSigningKey = Key(checkIn.Value),
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                     ClockSkew = TimeSpan.FromSeconds(30),
+                    // Lifetimes are judged on the injected clock that issued them (a fake one in tests).
+                    LifetimeValidator = (notBefore, expires, _, parameters) =>
+                    {
+                        var now = time.GetUtcNow().UtcDateTime;
+                        return (notBefore is null || notBefore.Value <= now + parameters.ClockSkew)
+                            && expires is not null && expires.Value > now - parameters.ClockSkew;
+                    },
                 };
                 jwt.Events = new JwtBearerEvents
                 {

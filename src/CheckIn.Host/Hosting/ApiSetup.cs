@@ -55,9 +55,16 @@ internal static partial class ApiSetup
         app.UseStatusCodePages(async context =>
         {
             // Unknown routes and methods get a problem too, never an empty body.
-            var status = context.HttpContext.Response.StatusCode;
-            var code = status == 404 ? ProblemCodes.NotFound : ProblemCodes.MalformedRequest;
-            await Problems.Create(status, code, $"No endpoint answers {context.HttpContext.Request.Method} {context.HttpContext.Request.Path}.").ExecuteAsync(context.HttpContext);
+            var http = context.HttpContext;
+            var status = http.Response.StatusCode;
+            var problem = status switch
+            {
+                404 => Problems.Create(404, ProblemCodes.NotFound, $"No endpoint answers {http.Request.Method} {http.Request.Path}."),
+                405 => Problems.Create(405, ProblemCodes.MethodNotAllowed, $"{http.Request.Path} does not answer {http.Request.Method}; see the Allow header."),
+                415 => Problems.Create(415, ProblemCodes.UnsupportedMediaType, "Send the body as application/json."),
+                _ => Problems.Create(status, ProblemCodes.MalformedRequest, $"The request to {http.Request.Path} was refused with status {status}."),
+            };
+            await problem.ExecuteAsync(http);
         });
         app.UseAuthentication();
         app.UseAuthorization();
