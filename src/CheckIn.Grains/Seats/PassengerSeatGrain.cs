@@ -64,18 +64,15 @@ internal sealed partial class PassengerSeatGrain(
             return result;
         }
 
+        state.State.CurrentSeat = seatNumber;
         if (current is not null)
         {
             await ReleasePreviousAsync(current, seatNumber, context);
-        }
-        // Written before answering: what the passenger was told they hold must survive a crash, even if the hold
-        // expires meanwhile (their late confirm must then hear HOLD_EXPIRED from the seat, not NOT_HOLDER).
-        state.State.CurrentSeat = seatNumber;
-        await state.WriteStateAsync();
-        if (current is not null)
-        {
+            await state.WriteStateAsync();
             await DropReminderAsync();
         }
+        // For a first seat no second write is needed: storage says "pending: this seat", which the next activation
+        // adopts after checking with the seat (and if the hold expired meanwhile, ConfirmAsync lets the seat say so).
         return result;
     }
 
@@ -84,7 +81,15 @@ internal sealed partial class PassengerSeatGrain(
         await ReconcileAsync();
         if (state.State.CurrentSeat != seatNumber)
         {
-            return Result<SeatSnapshot>.Fail(FailureCode.NotHolder, $"Seat {seatNumber} is not held by passenger {_passengerId}.");
+            // Never confirm a seat other than the current one: a seat still owned here would be a second seat (a
+            // previous one whose release failed). Any other seat cannot be confirmed by this passenger, so the seat
+            // itself explains why: HOLD_EXPIRED for the passenger's own expired hold, NOT_HOLDER otherwise. Only this
+            // grain can make the seat ours, and it is busy with this call, so nothing changes in between.
+            var seat = await Seat(seatNumber).GetAsync();
+            if (!seat.IsSuccess || seat.Value.PassengerId == _passengerId)
+            {
+                return Result<SeatSnapshot>.Fail(FailureCode.NotHolder, $"Seat {seatNumber} is not the seat passenger {_passengerId} holds.");
+            }
         }
         return await Seat(seatNumber).ConfirmAsync(_passengerId, context);
     }

@@ -25,7 +25,7 @@ public static class PostgresSiloExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
 
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-        silo.Services.AddSingleton<IAuditLog, PostgresAuditLog>();
+        silo.Services.AddSingleton<IAuditLog>(sp => new BatchingAuditLog(new PostgresAuditLog(sp.GetRequiredService<NpgsqlDataSource>())));
 
         silo.AddAdoNetGrainStorage(StorageName, options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
         {
