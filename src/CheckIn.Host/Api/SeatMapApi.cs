@@ -52,24 +52,24 @@ internal static class SeatMapApi
     }
 
     public static async Task<IResult> GetSeatMap(
-        string flightId, HttpContext http, ClaimsPrincipal user, FlightCatalog flights, SeatMapBytes cache, IGrainFactory grains)
+        string flightId, HttpContext http, ClaimsPrincipal user, FlightCatalog flights, SeatMapCache cache)
     {
-        if (await flights.FindAsync(flightId) is not { } flight
-            || await grains.GetSeatMapGrain(flightId).GetAsync() is not { } view)
+        if (await flights.FindAsync(flightId) is not { } flight || await cache.GetAsync(flight) is not { } map)
         {
             return Problems.From(new Error(FailureCode.FlightNotFound, $"Flight {flightId} does not exist.", "flightId"));
         }
 
         var mine = user.Identity?.IsAuthenticated == true && user.MayUseFlight(flightId) ? user.PassengerIds() : [];
-        var etag = mine.Count == 0 ? $"\"{view.Version}\"" : $"\"{view.Version}-{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join(',', mine))))[..12]}\"";
-        http.Response.Headers.ETag = etag;
-        http.Response.Headers.CacheControl = "no-cache";
-        http.Response.Headers.Vary = "Authorization";
+        var etag = mine.Count == 0 ? map.ETag : $"\"{map.View.Version}-{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join(',', mine))))[..12]}\"";
+        var headers = http.Response.Headers;
+        headers.ETag = etag;
+        headers.CacheControl = "no-cache";
+        headers.Vary = "Authorization";
         if (MatchesAny(http.Request.Headers.IfNoneMatch, etag))
         {
             return TypedResults.StatusCode(304);
         }
-        var bytes = mine.Count == 0 ? cache.Get(flight, view) : cache.Serialize(ToResponse(flight, view, mine));
+        var bytes = mine.Count == 0 ? map.Bytes : cache.Serialize(ToResponse(flight, map.View, mine));
         return TypedResults.Bytes(bytes, "application/json");
     }
 
@@ -106,21 +106,44 @@ internal static class SeatMapApi
     }
 }
 
-/// <summary>Per-process cache of each flight's anonymous seat map bytes, keyed by map version.</summary>
-internal sealed class SeatMapBytes(IOptions<HttpJsonOptions> json)
+/// <summary>
+/// This process's copy of each flight's seat map: the view, its anonymous JSON bytes and ETag, serialized once per
+/// version. A copy younger than <see cref="Freshness"/> is served without asking the seat map grain, so a hot map
+/// costs no grain call per request; seat commands through this process drop their flight's copy, so a passenger
+/// reads their own change at once. Other processes see it within <see cref="Freshness"/>.
+/// </summary>
+internal sealed class SeatMapCache(IGrainFactory grains, TimeProvider time, IOptions<HttpJsonOptions> json)
 {
-    private readonly ConcurrentDictionary<string, (long Version, byte[] Bytes)> _latest = new(StringComparer.Ordinal);
+    public static readonly TimeSpan Freshness = TimeSpan.FromMilliseconds(100);
 
-    public byte[] Get(FlightInfo flight, SeatMapView view)
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    public async ValueTask<CachedSeatMap?> GetAsync(FlightInfo flight)
     {
-        if (_latest.TryGetValue(flight.FlightId, out var hit) && hit.Version == view.Version)
+        var now = time.GetTimestamp();
+        if (_entries.TryGetValue(flight.FlightId, out var entry) && time.GetElapsedTime(entry.FetchedAt, now) < Freshness)
         {
-            return hit.Bytes;
+            return entry.Map;
         }
-        var bytes = Serialize(SeatMapApi.ToResponse(flight, view, []));
-        _latest[flight.FlightId] = (view.Version, bytes);
-        return bytes;
+        var view = await grains.GetSeatMapGrain(flight.FlightId).GetAsync();
+        if (view is null)
+        {
+            return null;
+        }
+        var map = entry?.Map is { } previous && previous.View.Version == view.Version
+            ? previous with { View = view }
+            : new CachedSeatMap(view, $"\"{view.Version}\"", Serialize(SeatMapApi.ToResponse(flight, view, [])));
+        _entries[flight.FlightId] = new Entry(map, now);
+        return map;
     }
 
+    /// <summary>Forgets a flight's copy after this process changed one of its seats.</summary>
+    public void Invalidate(string flightId) => _entries.TryRemove(flightId, out _);
+
     public byte[] Serialize(SeatMapResponse response) => JsonSerializer.SerializeToUtf8Bytes(response, json.Value.SerializerOptions);
+
+    private sealed record Entry(CachedSeatMap Map, long FetchedAt);
 }
+
+/// <summary>A seat map view with its anonymous ETag and response bytes.</summary>
+internal sealed record CachedSeatMap(SeatMapView View, string ETag, byte[] Bytes);

@@ -43,19 +43,19 @@ internal static class SeatsApi
     }
 
     public static Task<Results<Ok<SeatResponse>, ProblemHttpResult>> Hold(
-        string flightId, string seatNumber, SeatCommandRequest? request, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains) =>
-        RunAsync(SeatCommand.Hold, flightId, seatNumber, request, user, flights, grains);
+        string flightId, string seatNumber, SeatCommandRequest? request, ClaimsPrincipal user, FlightCatalog flights, SeatMapCache maps, IGrainFactory grains) =>
+        RunAsync(SeatCommand.Hold, flightId, seatNumber, request, user, flights, maps, grains);
 
     public static Task<Results<Ok<SeatResponse>, ProblemHttpResult>> Confirm(
-        string flightId, string seatNumber, SeatCommandRequest? request, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains) =>
-        RunAsync(SeatCommand.Confirm, flightId, seatNumber, request, user, flights, grains);
+        string flightId, string seatNumber, SeatCommandRequest? request, ClaimsPrincipal user, FlightCatalog flights, SeatMapCache maps, IGrainFactory grains) =>
+        RunAsync(SeatCommand.Confirm, flightId, seatNumber, request, user, flights, maps, grains);
 
     public static Task<Results<Ok<SeatResponse>, ProblemHttpResult>> Release(
-        string flightId, string seatNumber, SeatCommandRequest? request, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains) =>
-        RunAsync(SeatCommand.Release, flightId, seatNumber, request, user, flights, grains);
+        string flightId, string seatNumber, SeatCommandRequest? request, ClaimsPrincipal user, FlightCatalog flights, SeatMapCache maps, IGrainFactory grains) =>
+        RunAsync(SeatCommand.Release, flightId, seatNumber, request, user, flights, maps, grains);
 
     private static async Task<Results<Ok<SeatResponse>, ProblemHttpResult>> RunAsync(
-        SeatCommand command, string flightId, string seatNumber, SeatCommandRequest? request, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains)
+        SeatCommand command, string flightId, string seatNumber, SeatCommandRequest? request, ClaimsPrincipal user, FlightCatalog flights, SeatMapCache maps, IGrainFactory grains)
     {
         if (string.IsNullOrWhiteSpace(request?.PassengerId))
         {
@@ -87,6 +87,7 @@ internal static class SeatsApi
             SeatCommand.Confirm => await passenger.ConfirmAsync(seatNumber, context),
             _ => await passenger.ReleaseAsync(seatNumber, context),
         };
+        maps.Invalidate(flightId);
         return result.IsSuccess ? TypedResults.Ok(ToResponse(result.Value)) : Problems.From(result.Error);
     }
 

@@ -28,7 +28,7 @@ internal static partial class ApiSetup
         services.AddExceptionHandler<ExceptionProblems>();
         SessionTokens.AddSessionAuthentication(services);
         services.AddSingleton<FlightCatalog>();
-        services.AddSingleton<SeatMapBytes>();
+        services.AddSingleton<SeatMapCache>();
         services.AddSingleton<IdempotencyFilter>();
         services.AddCheckInHealthChecks(mode);
         services.AddHostedService<DemoSeeder>();
