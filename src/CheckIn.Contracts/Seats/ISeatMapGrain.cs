@@ -1,3 +1,4 @@
+using CheckIn.Contracts.Flights;
 using Orleans.Concurrency;
 
 namespace CheckIn.Contracts.Seats;
@@ -22,14 +23,22 @@ public sealed record SeatMapView(
     [property: Id(3)] IReadOnlyList<SeatMapEntry> Seats);
 
 /// <summary>
-/// The per-flight read model (key flight id) that seat grains keep current with one-way notifications. Seat map
-/// requests read it and never call every seat grain. It also nudges seats whose hold expiry has passed (the sweep
-/// that catches expiry ticks lost in a failover).
+/// The per-flight read model (key flight id) that seat grains keep current with one-way notifications. It is
+/// persisted, so a seat map request costs at most one storage read and never calls every seat grain (except to
+/// rebuild a snapshot its previous activation could not finish). It also nudges seats whose hold expiry has passed
+/// (the sweep that catches expiry ticks lost in a failover).
 /// </summary>
 public interface ISeatMapGrain : IGrainWithStringKey
 {
     /// <summary>The current map, or null when the flight does not exist.</summary>
     Task<SeatMapView?> GetAsync();
+
+    /// <summary>
+    /// Writes the first snapshot of a flight that was just created: every seat AVAILABLE or BLOCKED, version 0.
+    /// Does nothing when a snapshot exists. Called by the flight grain while it creates the flight, with the
+    /// definition it just wrote, so the map never calls the flight back while the flight waits for it.
+    /// </summary>
+    Task InitializeAsync(FlightInfo flight);
 
     /// <summary>Applies a seat's committed state if it is newer than what the map has.</summary>
     [OneWay]

@@ -1,5 +1,7 @@
+using CheckIn.Contracts;
 using CheckIn.Contracts.Common;
 using CheckIn.Contracts.Flights;
+using Microsoft.Extensions.Logging;
 
 namespace CheckIn.Grains.Flights;
 
@@ -8,10 +10,14 @@ internal sealed class FlightState
     public FlightInfo? Flight { get; set; }
 }
 
-/// <summary>Owns a flight's definition. Written once; idempotent create.</summary>
-internal sealed class FlightGrain(
+/// <summary>
+/// Owns a flight's definition. Written once; idempotent create. The first creation also gives the flight's seat map
+/// its first snapshot.
+/// </summary>
+internal sealed partial class FlightGrain(
     [PersistentState("flight", StorageNames.Default)] IPersistentState<FlightState> state,
-    TimeProvider time) : Grain, IFlightGrain
+    TimeProvider time,
+    ILogger<FlightGrain> logger) : Grain, IFlightGrain
 {
     public async Task<Result<FlightInfo>> CreateAsync(FlightDefinition definition)
     {
@@ -30,9 +36,29 @@ internal sealed class FlightGrain(
         {
             state.State.Flight = created.Value;
             await state.WriteStateAsync();
+            await InitializeSeatMapAsync(created.Value);
         }
         return created;
     }
 
     public Task<FlightInfo?> GetAsync() => Task.FromResult(state.State.Flight);
+
+    /// <summary>
+    /// Gives the seat map its first snapshot, so that its first read costs one storage read. The flight exists
+    /// either way: a map without a snapshot builds itself from the seats on its first read (the slow path).
+    /// </summary>
+    private async Task InitializeSeatMapAsync(FlightInfo flight)
+    {
+        try
+        {
+            await GrainFactory.GetSeatMapGrain(flight.FlightId).InitializeAsync(flight);
+        }
+        catch (Exception ex)
+        {
+            LogSeatMapNotInitialized(logger, ex, flight.FlightId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Flight {FlightId} created, but its seat map snapshot was not written; the first seat map read builds it from the seats")]
+    private static partial void LogSeatMapNotInitialized(ILogger logger, Exception exception, string flightId);
 }

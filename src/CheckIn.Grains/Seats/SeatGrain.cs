@@ -137,10 +137,12 @@ internal sealed partial class SeatGrain(
 
     private async Task CommitAsync(SeatRecord record, List<SeatAuditEvent> events)
     {
-        if (record.Status == SeatStatus.Held && !_reminderRegistered)
+        if (!_reminderRegistered)
         {
-            // Registered before the state write: a hold is never durable without its durable backstop.
-            var due = record.HoldExpiresAt!.Value - time.GetUtcNow();
+            // Registered before the state write: a hold is never durable without its durable backstop, and any
+            // transition is sure to be announced again (outbox, map) by a later tick if this process dies before
+            // announcing it. The tick unregisters the reminder once the seat is not held.
+            var due = record.Status == SeatStatus.Held ? record.HoldExpiresAt!.Value - time.GetUtcNow() : ReminderPeriod;
             await this.RegisterOrUpdateReminder(ExpiryReminder, due < MinimumReminderDue ? MinimumReminderDue : due, ReminderPeriod);
             _reminderRegistered = true;
         }

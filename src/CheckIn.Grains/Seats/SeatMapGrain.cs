@@ -3,76 +3,168 @@ using CheckIn.Contracts.Flights;
 using CheckIn.Contracts.Seats;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace CheckIn.Grains.Seats;
 
 /// <summary>
-/// A flight's seat map read model, in memory. Built once per activation by asking each seat, then kept current by
-/// the seats' one-way notifications, applied only when newer (by seat version). It calls seats only one-way
-/// (the expiry sweep), so seat → map and map → seat never wait on each other.
+/// A flight's seat map read model, persisted so that a cold read costs one storage read. The flight writes the
+/// first snapshot when it is created; the seats' one-way notifications are applied in memory (only when newer, by
+/// seat version) and written at most a second later; a graceful deactivation writes a <see cref="SeatMapState.Clean"/>
+/// snapshot. A snapshot that is not clean (its activation died) or missing (a flight older than snapshots) is
+/// rebuilt by asking every seat. It calls seats one-way only (the expiry sweep) except while rebuilding.
 /// </summary>
 internal sealed partial class SeatMapGrain(
+    [PersistentState(SeatMapGrain.StateName, StorageNames.Default)] IPersistentState<SeatMapState> state,
     TimeProvider time,
     IOptions<SeatHoldOptions> options,
     ILogger<SeatMapGrain> logger) : Grain, ISeatMapGrain
 {
+    internal const string StateName = "seat-map";
+
+    /// <summary>How long applied notifications may wait in memory: what a crash of this process can lose.</summary>
+    private static readonly TimeSpan SnapshotInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a deactivation waits for its clean snapshot to be written (one row: milliseconds normally).</summary>
+    private static readonly TimeSpan DeactivationWriteTimeout = TimeSpan.FromSeconds(2);
+
     private string _flightId = "";
-    private FlightInfo? _flight;
-    private SeatMapEntry[] _entries = [];
-    private long[] _versions = [];
-    private DateTimeOffset[] _updatedAt = [];
-    private Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    // Null until the map is loaded or built; nothing is applied or swept before that.
+    private Dictionary<string, int>? _index;
+    // Notifications applied in memory and not yet written.
+    private bool _changed;
+    // Storage still says Clean although this activation is live: the first snapshot tick must say otherwise.
+    private bool _storedClean;
+    // Another writer changed the row under us: never claim a clean snapshot again, just leave.
+    private bool _superseded;
+    private bool _timersStarted;
     private SeatMapView? _view;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _flightId = this.GetPrimaryKeyString();
-        await EnsureBuiltAsync();
+        if (state.RecordExists && state.State.Clean && state.State.IsWellFormed())
+        {
+            Load();
+        }
+        else if (state.RecordExists)
+        {
+            LogNotClean(logger, _flightId);
+        }
+        // Anything else (no snapshot, or one we cannot trust) is rebuilt by the first read or seat notification,
+        // never here: activation calls no grain, because the flight's creation may be what activated us and it
+        // waits for InitializeAsync.
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_index is null || _superseded || (_storedClean && !_changed))
+        {
+            return;
+        }
+        try
+        {
+            // Bounded on the real clock: a stopping silo also deactivates memory storage's own grains, and a write
+            // that waits for them must not hold up the stop. An unfinished write leaves the snapshot not clean.
+            await WriteSnapshotAsync(clean: true).WaitAsync(DeactivationWriteTimeout, TimeProvider.System, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            LogWriteFailed(logger, ex, _flightId, clean: true);
+        }
     }
 
     public async Task<SeatMapView?> GetAsync()
     {
-        if (!await EnsureBuiltAsync())
+        if (_index is null && !await RebuildAsync())
         {
             return null;
         }
-        return _view ??= BuildView();
+        return _view ??= state.State.ToView(_flightId);
     }
 
-    /// <summary>Builds the map once the flight exists; until then every call asks again (flights are created later).</summary>
-    private async Task<bool> EnsureBuiltAsync()
+    public async Task InitializeAsync(FlightInfo flight)
     {
-        if (_flight is not null)
+        if (state.RecordExists || _index is not null || flight.FlightId != _flightId)
         {
-            return true;
+            return;
         }
+        try
+        {
+            var initial = SeatMapState.FromFlight(flight, version: 0);
+            initial.Clean = true;
+            state.State = initial;
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            // Nobody may read this map for a while; the next read loads the snapshot with one storage read.
+            DeactivateOnIdle();
+        }
+    }
+
+    public async Task SeatChangedAsync(SeatSnapshot snapshot)
+    {
+        // A map that still has to be built builds itself here too, so that it sweeps. Safe to call the flight: a
+        // seat only changes once its flight's creation, the one caller that waits on us, is over.
+        if (_index is null && !await RebuildAsync())
+        {
+            return;
+        }
+        if (state.State.Apply(_index!, snapshot))
+        {
+            _changed = true;
+            _view = null;
+        }
+    }
+
+    /// <summary>Serves a clean snapshot as it is; storage learns that it is in use with the first snapshot tick.</summary>
+    private void Load()
+    {
+        _index = state.State.IndexSeats();
+        _storedClean = true;
+        state.State.Clean = false;
+        StartTimers();
+    }
+
+    /// <summary>Builds the map from every seat (the slow path) and writes it. False while the flight does not exist.</summary>
+    private async Task<bool> RebuildAsync()
+    {
         var flight = await GrainFactory.GetFlightGrain(_flightId).GetAsync();
         if (flight is null)
         {
             return false;
         }
 
-        var seats = flight.Seats;
-        _entries = new SeatMapEntry[seats.Count];
-        _versions = new long[seats.Count];
-        _updatedAt = new DateTimeOffset[seats.Count];
-        for (var i = 0; i < seats.Count; i++)
-        {
-            _index[seats[i].SeatNumber] = i;
-            _entries[i] = new SeatMapEntry(seats[i].SeatNumber, seats[i].Blocked ? SeatStatus.Blocked : SeatStatus.Available, null, null);
-            _versions[i] = -1;
-        }
-        _flight = flight;
-
-        var snapshots = await Task.WhenAll(seats.Select(s => GrainFactory.GetSeatGrain(_flightId, s.SeatNumber).GetAsync()));
+        var rebuilt = SeatMapState.FromFlight(flight, version: -1);
+        var index = rebuilt.IndexSeats();
+        var snapshots = await Task.WhenAll(flight.Seats.Select(s => GrainFactory.GetSeatGrain(_flightId, s.SeatNumber).GetAsync()));
         foreach (var snapshot in snapshots)
         {
             if (snapshot.IsSuccess)
             {
-                Apply(snapshot.Value);
+                rebuilt.Apply(index, snapshot.Value);
             }
         }
+        state.State = rebuilt;
+        _index = index;
+        _view = rebuilt.ToView(_flightId);
+        _changed = true;
+        LogBuilt(logger, _flightId, rebuilt.Count);
 
+        await WriteSnapshotAsync(clean: false);
+        StartTimers();
+        return true;
+    }
+
+    private void StartTimers()
+    {
+        if (_timersStarted)
+        {
+            return;
+        }
+        _timersStarted = true;
         this.RegisterGrainTimer(
             static (grain, _) => grain.SweepAsync(),
             this,
@@ -83,52 +175,94 @@ internal sealed partial class SeatMapGrain(
                 Interleave = false,
                 KeepAlive = false,
             });
-        LogBuilt(logger, _flightId, seats.Count);
-        return true;
-    }
-
-    public Task SeatChangedAsync(SeatSnapshot snapshot)
-    {
-        Apply(snapshot);
-        return Task.CompletedTask;
-    }
-
-    private void Apply(SeatSnapshot snapshot)
-    {
-        if (!_index.TryGetValue(snapshot.SeatNumber, out var i) || snapshot.Version <= _versions[i])
-        {
-            return;
-        }
-        _versions[i] = snapshot.Version;
-        _updatedAt[i] = snapshot.UpdatedAt;
-        _entries[i] = new SeatMapEntry(snapshot.SeatNumber, snapshot.Status, snapshot.HoldExpiresAt, snapshot.PassengerId);
-        _view = null;
-    }
-
-    private SeatMapView BuildView()
-    {
-        long version = 0;
-        var lastUpdated = _flight!.CreatedAt;
-        for (var i = 0; i < _entries.Length; i++)
-        {
-            version += Math.Max(0, _versions[i]);
-            if (_updatedAt[i] > lastUpdated)
+        // Due at once: a map loaded from a clean snapshot marks it in use right after answering its first read.
+        this.RegisterGrainTimer(
+            static (grain, _) => grain.OnSnapshotTickAsync(),
+            this,
+            new GrainTimerCreationOptions
             {
-                lastUpdated = _updatedAt[i];
+                DueTime = TimeSpan.Zero,
+                Period = SnapshotInterval,
+                Interleave = false,
+                KeepAlive = false,
+            });
+    }
+
+    // Only the "not clean" marker matters while the map lives: after a crash a not-clean snapshot is rebuilt from
+    // the seats anyway, so writing every change would cost a write per second per busy flight for nothing. The
+    // full, clean snapshot is written on graceful deactivation.
+    private Task OnSnapshotTickAsync() =>
+        !_superseded && _storedClean ? WriteSnapshotAsync(clean: false) : Task.CompletedTask;
+
+    /// <summary>Writes the map; a failure is logged and retried by the next tick (memory stays right).</summary>
+    private async Task WriteSnapshotAsync(bool clean)
+    {
+        state.State.Clean = clean;
+        try
+        {
+            await state.WriteStateAsync();
+            _changed = false;
+            _storedClean = clean;
+        }
+        catch (InconsistentStateException ex)
+        {
+            LogSuperseded(logger, ex, _flightId);
+            await LeaveAsync();
+        }
+        catch (Exception ex)
+        {
+            LogWriteFailed(logger, ex, _flightId, clean);
+        }
+        finally
+        {
+            state.State.Clean = false;
+        }
+    }
+
+    /// <summary>
+    /// Someone else wrote our row (a duplicate activation in a membership change, or an earlier write that
+    /// landed although it reported a failure). Neither copy can vouch for every notification, so the row is
+    /// marked not clean and this activation leaves: the next one rebuilds from the seats. Until then it keeps
+    /// serving what it has.
+    /// </summary>
+    private async Task LeaveAsync()
+    {
+        _superseded = true;
+        DeactivateOnIdle();
+        var ours = state.State;
+        try
+        {
+            await state.ReadStateAsync();
+            if (state.RecordExists && state.State.Clean)
+            {
+                state.State.Clean = false;
+                await state.WriteStateAsync();
             }
         }
-        return new SeatMapView(_flightId, version, lastUpdated, [.. _entries]);
+        catch (Exception ex)
+        {
+            LogWriteFailed(logger, ex, _flightId, clean: false);
+        }
+        finally
+        {
+            state.State = ours;
+        }
     }
 
     /// <summary>Nudges every seat whose hold should have ended; the seat decides and tells us.</summary>
     private Task SweepAsync()
     {
-        var now = time.GetUtcNow();
-        foreach (var entry in _entries)
+        if (_index is null)
         {
-            if (entry is { Status: SeatStatus.Held, HoldExpiresAt: { } at } && at <= now)
+            return Task.CompletedTask;
+        }
+        var now = time.GetUtcNow();
+        var map = state.State;
+        for (var i = 0; i < map.Count; i++)
+        {
+            if (map.Statuses[i] == SeatStatus.Held && map.HoldExpiresAt[i] is { } at && at <= now)
             {
-                GrainFactory.GetSeatGrain(_flightId, entry.SeatNumber).ExpireIfDueAsync().Ignore();
+                GrainFactory.GetSeatGrain(_flightId, map.SeatNumbers[i]).ExpireIfDueAsync().Ignore();
             }
         }
         return Task.CompletedTask;
@@ -136,4 +270,13 @@ internal sealed partial class SeatMapGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Seat map of {FlightId} built from {SeatCount} seats")]
     private static partial void LogBuilt(ILogger logger, string flightId, int seatCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seat map of {FlightId}: the stored snapshot is not clean (its activation ended without deactivating); it is rebuilt from the seats")]
+    private static partial void LogNotClean(ILogger logger, string flightId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seat map of {FlightId}: writing the snapshot (clean: {Clean}) failed; the next tick or activation repairs it")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, string flightId, bool clean);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seat map of {FlightId}: the stored snapshot was written by someone else; marking it not clean and deactivating")]
+    private static partial void LogSuperseded(ILogger logger, Exception exception, string flightId);
 }

@@ -25,6 +25,12 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => _cluster?.Client ?? throw new InvalidOperationException("The cluster is not deployed.");
 
+    /// <summary>The silo's grain storage: for tests that arrange what a crashed activation leaves behind.</summary>
+    public Orleans.Storage.IGrainStorage Storage =>
+        Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(StorageNames.Default);
+
+    private InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
@@ -53,8 +59,10 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 
     /// <summary>Deactivates the grain's activation (as a silo would when it is idle) and waits until it is gone.</summary>
-    public Task DeactivateAsync(IAddressable grain) =>
-        (_cluster ?? throw new InvalidOperationException("The cluster is not deployed.")).DeactivateAsync(grain);
+    public Task DeactivateAsync(IAddressable grain) => Cluster.DeactivateAsync(grain);
+
+    /// <summary>Whether the grain has an activation now (without activating it).</summary>
+    public bool IsActive(IAddressable grain) => Cluster.TryGetGrainContext(grain.GetGrainId(), out _);
 
     /// <summary>Moves the fake clock off the test's thread: due timers and reminders start from the advancing call.</summary>
     public Task AdvanceAsync(TimeSpan by) => Task.Run(() => Time.Advance(by));

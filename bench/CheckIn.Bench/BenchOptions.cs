@@ -1,0 +1,46 @@
+namespace CheckIn.Bench;
+
+/// <summary>Every setting of one run, after scenario (and <c>--smoke</c>) defaults were applied.</summary>
+internal sealed record BenchOptions
+{
+    public required string Scenario { get; init; }
+
+    public required string CommandLine { get; init; }
+
+    // Target
+    public Uri? Url { get; init; }
+    public string? AdminKey { get; init; }
+    public string? StartHost { get; init; }
+    public string? Postgres { get; init; }
+    public string? Redis { get; init; }
+    public int? HostPid { get; init; }
+    public string? HostDir { get; init; }
+    public TimeSpan? HoldDuration { get; init; }
+    public bool NoRateLimits { get; init; }
+    public bool KeepDatabase { get; init; }
+
+    // Load and sizes
+    public bool Smoke { get; init; }
+    public int Clients { get; init; }
+    public TimeSpan Duration { get; init; }
+    public TimeSpan Warmup { get; init; }
+    public double Rate { get; init; }
+    public int Flights { get; init; }
+    public int Rows { get; init; }
+    public string Columns { get; init; } = "ABC_DEF";
+    public int Seats { get; init; }
+    public int Holds { get; init; }
+    public double WriteRate { get; init; }
+    public double ConditionalShare { get; init; }
+    public double HeldShare { get; init; }
+    public int ReadsPerCommand { get; init; }
+    public TimeSpan Timeout { get; init; }
+    public int SetupConcurrency { get; init; }
+    public bool NoNginx { get; init; }
+    public int PgbenchClients { get; init; }
+    public int PgbenchScale { get; init; }
+
+    // Output
+    public bool NoSave { get; init; }
+    public string? ResultsDir { get; init; }
+}

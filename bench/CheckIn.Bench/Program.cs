@@ -1,0 +1,1 @@
+return await CheckIn.Bench.BenchApp.RunAsync(args);

@@ -1,0 +1,84 @@
+using CheckIn.Bench.Scenarios;
+
+namespace CheckIn.Bench;
+
+/// <summary>Sizes and load of a scenario when the command line does not say (one set for --smoke).</summary>
+internal sealed record ScenarioDefaults
+{
+    public int Clients { get; init; } = 64;
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
+    public double Rate { get; init; } = 1000;
+    public int Flights { get; init; } = 1;
+    public int Rows { get; init; } = 30;
+    public int Seats { get; init; } = 200;
+    public int Holds { get; init; } = 10_000;
+    public double WriteRate { get; init; } = 20;
+    public double ConditionalShare { get; init; } = 0.5;
+    public double HeldShare { get; init; } = 0.1;
+    public int ReadsPerCommand { get; init; } = 100;
+    public TimeSpan? HoldDuration { get; init; }
+    public int PgbenchClients { get; init; } = 16;
+    public int PgbenchScale { get; init; } = 10;
+}
+
+/// <summary>A scenario: its name, what it measures (for --help) and its defaults.</summary>
+internal sealed record ScenarioInfo(string Name, string Description, Func<BenchContext, Task> RunAsync, ScenarioDefaults Defaults, ScenarioDefaults Smoke);
+
+internal static class ScenarioCatalog
+{
+    private static readonly TimeSpan SmokeDuration = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SmokeWarmup = TimeSpan.FromSeconds(0.5);
+
+    public static IReadOnlyList<ScenarioInfo> All { get; } =
+    [
+        new("seatmap",
+            "C clients (default 500) read one flight's seat map, half revalidating with If-None-Match, while a writer holds and releases seats "
+            + "(--write-rate/s); a poller measures when each hold shows in the map. Then nginx serves the same bytes as a static file to the "
+            + "same load. Targets: throughput >= 0.5x nginx, p99 <= 3x nginx, 0 errors, a change visible within 1 s (p99).",
+            SeatMapScenario.RunAsync,
+            new ScenarioDefaults { Clients = 500, Duration = TimeSpan.FromSeconds(15), Warmup = TimeSpan.FromSeconds(15) },
+            new ScenarioDefaults { Clients = 16, Duration = SmokeDuration, Warmup = SmokeWarmup, WriteRate = 10 }),
+        new("seatmap-open",
+            "Open loop at --rate requests/s (default 5000) across --flights (default 100) flights' seat maps; latency from each request's "
+            + "intended send time (no coordinated omission). Target: p99 <= 50 ms at 5,000 requests/s.",
+            SeatMapOpenScenario.RunAsync,
+            new ScenarioDefaults { Clients = 500, Rate = 5000, Flights = 100, Duration = TimeSpan.FromSeconds(30), Warmup = TimeSpan.FromSeconds(10), ConditionalShare = 0 },
+            new ScenarioDefaults { Clients = 32, Rate = 200, Flights = 4, Duration = SmokeDuration, Warmup = SmokeWarmup, ConditionalShare = 0 }),
+        new("contention",
+            "K clients (default 50) race to hold the same seat at the same instant, over --seats seats (default 200). Targets: exactly one "
+            + "200 per seat, every loser 409 SEAT_UNAVAILABLE, never a 5xx or a timeout; race p99 <= 100 ms.",
+            ContentionScenario.RunAsync,
+            new ScenarioDefaults { Clients = 50, Seats = 200 },
+            new ScenarioDefaults { Clients = 6, Seats = 8 }),
+        new("holds",
+            "C clients (default 64) hold then confirm distinct seats for distinct passengers on big flights (--rows 120, 720 seats) for "
+            + "--duration; then pgbench (one-row UPDATE, 16 clients, same duration) on the same PostgreSQL (durable). Verifies every 2xx: "
+            + "seat maps, audit trail, and a kill -9 + restart of a durable host the bench started. Targets: commands/s >= 0.1x pgbench tps, "
+            + "0 errors.",
+            HoldsScenario.RunAsync,
+            new ScenarioDefaults { Clients = 64, Rows = 120, Duration = TimeSpan.FromSeconds(30), Warmup = TimeSpan.FromSeconds(5), Holds = 120_000 },
+            new ScenarioDefaults { Clients = 4, Rows = 10, Duration = SmokeDuration, Warmup = SmokeWarmup, Holds = 400, PgbenchScale = 1, PgbenchClients = 4 }),
+        new("expiry",
+            "--holds holds (default 10,000) made as fast as the host takes them with a short hold duration (a started host gets "
+            + "--hold-duration, default 00:00:20), then the seat maps are polled for each seat's release. Targets: lag from holdExpiresAt "
+            + "until the map shows it AVAILABLE p99 <= 1 s, max <= 5 s.",
+            ExpiryScenario.RunAsync,
+            new ScenarioDefaults { Clients = 64, Holds = 10_000, HoldDuration = TimeSpan.FromSeconds(20) },
+            new ScenarioDefaults { Clients = 8, Holds = 60, HoldDuration = TimeSpan.FromSeconds(2) }),
+        new("scale",
+            "--flights flights (default 1,000) x 180 seats: every seat map read once while cold (measured on its own), --held-share of "
+            + "the seats held (default 10%), every map read again; host RSS and RSS per seat. Targets: RSS <= 1.5 GB, a cold flight's "
+            + "first seat map p99 <= 100 ms.",
+            ScaleScenario.RunAsync,
+            new ScenarioDefaults { Clients = 32, Flights = 1000, HoldDuration = TimeSpan.FromMinutes(30) },
+            new ScenarioDefaults { Clients = 8, Flights = 10, HoldDuration = TimeSpan.FromMinutes(30) }),
+        new("mixed",
+            "C clients (default 100) for --duration (default 3 min): --reads-per-command seat-map reads (default 100) per seat command "
+            + "(hold -> confirm -> release cycles) across --flights flights (default 100). Reports throughput and p99 per operation, host "
+            + "CPU and RSS and their trend (first vs last third: no growth).",
+            MixedScenario.RunAsync,
+            new ScenarioDefaults { Clients = 100, Flights = 100, Duration = TimeSpan.FromMinutes(3), Warmup = TimeSpan.FromSeconds(10) },
+            new ScenarioDefaults { Clients = 8, Flights = 3, Duration = TimeSpan.FromSeconds(3), Warmup = SmokeWarmup, ReadsPerCommand = 10 }),
+    ];
+}

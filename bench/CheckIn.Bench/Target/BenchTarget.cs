@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using CheckIn.Bench.Api;
+using Npgsql;
+
+namespace CheckIn.Bench.Target;
+
+/// <summary>
+/// The host under test: one the bench started (embedded or durable, with its own PostgreSQL database and, unless
+/// given, its own PostgreSQL and Redis), or a running one at <c>--url</c> (external).
+/// </summary>
+internal sealed class BenchTarget : IAsyncDisposable
+{
+    private readonly BenchOptions _options;
+    private readonly TextWriter _log;
+    private readonly string _workDirectory;
+    private StartedHost? _host;
+    private Services? _services;
+    private string? _serverConnectionString;
+    private string? _database;
+    private Dictionary<string, string>? _environment;
+    private int _starts;
+
+    private BenchTarget(BenchOptions options, TextWriter log, string workDirectory, Uri baseAddress, string adminKey, string mode)
+    {
+        _options = options;
+        _log = log;
+        _workDirectory = workDirectory;
+        BaseAddress = baseAddress;
+        AdminKey = adminKey;
+        Mode = mode;
+        HostPid = options.HostPid;
+    }
+
+    public Uri BaseAddress { get; private set; }
+
+    public string AdminKey { get; }
+
+    /// <summary>embedded, durable or external.</summary>
+    public string Mode { get; }
+
+    public int? HostPid { get; private set; }
+
+    /// <summary>The durable host's database (for pgbench's server and checks); null otherwise.</summary>
+    public string? PostgresConnectionString { get; private set; }
+
+    /// <summary>The build the started host came from, or null for an external host.</summary>
+    public HostBuildInfo? HostBuild { get; private set; }
+
+    public string? HostLogPath => _host?.LogPath;
+
+    public bool CanRestart => _host is not null && Mode == "durable";
+
+    /// <summary>Keep the temporary folder (host logs, PostgreSQL data) after the run, e.g. because it failed.</summary>
+    public bool KeepWorkDirectory { get; set; }
+
+    public static async Task<BenchTarget> CreateAsync(BenchOptions options, TextWriter log, CancellationToken cancellationToken)
+    {
+        var work = Directory.CreateTempSubdirectory("checkin-bench-").FullName;
+        if (!OperatingSystem.IsWindows())
+        {
+            // PostgreSQL runs as its own user and must reach its data folder below this one.
+            File.SetUnixFileMode(work, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+        if (options.StartHost is null)
+        {
+            var url = options.Url ?? throw new BenchException("Give --url <host> (a running host) or --start-host embedded|durable.");
+            return new BenchTarget(options, log, work, url, options.AdminKey ?? "dev-admin-key", "external");
+        }
+
+        var adminKey = options.AdminKey ?? $"bench-{RandomNumberGenerator.GetHexString(16)}";
+        var target = new BenchTarget(options, log, work, new Uri("http://127.0.0.1"), adminKey, options.StartHost);
+        try
+        {
+            await target.StartAsync(cancellationToken);
+            return target;
+        }
+        catch
+        {
+            await target.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Kills the host (<c>kill -9</c>) and starts a new one on the same database, in a new cluster.</summary>
+    public async Task RestartAfterCrashAsync(CancellationToken cancellationToken)
+    {
+        _host?.KillHard();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+        _host = null;
+        await LaunchAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+        if (_database is not null && _services is null && !_options.KeepDatabase)
+        {
+            try
+            {
+                NpgsqlConnection.ClearAllPools();
+                await ExecuteAsync(_serverConnectionString!, $"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", CancellationToken.None);
+            }
+            catch (NpgsqlException ex)
+            {
+                _log.WriteLine($"could not drop database {_database}: {ex.Message}");
+            }
+        }
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+        if (KeepWorkDirectory)
+        {
+            _log.WriteLine($"kept {_workDirectory} (host logs)");
+            return;
+        }
+        try
+        {
+            Directory.Delete(_workDirectory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var hostDirectory = BuildInfo.HostDirectory(_options.HostDir);
+        HostBuild = new HostBuildInfo(
+            hostDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug",
+            File.GetLastWriteTimeUtc(Path.Combine(hostDirectory, "CheckIn.Host.dll")));
+        var serviceId = $"bench-{RandomNumberGenerator.GetHexString(8).ToLowerInvariant()}";
+        _environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["CheckIn__AdminKey"] = AdminKey,
+            ["CheckIn__TokenSigningKey"] = RandomNumberGenerator.GetHexString(48),
+            ["Orleans__ServiceId"] = serviceId,
+            // Logging at Warning: per-request logging would distort the figures.
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+        };
+        if (_options.HoldDuration is { } hold)
+        {
+            _environment["CheckIn__HoldDuration"] = hold.ToString("c", CultureInfo.InvariantCulture);
+        }
+        if (_options.NoRateLimits)
+        {
+            // The contract for the rate-limit work: a host started with this setting applies no rate limits.
+            _environment["RateLimiting__Enabled"] = "false";
+        }
+        if (Mode == "durable")
+        {
+            var postgres = _options.Postgres;
+            var redis = _options.Redis;
+            if (postgres is null || redis is null)
+            {
+                _services = await Services.StartAsync(Path.Combine(_workDirectory, "services"), _log, cancellationToken);
+                postgres ??= _services.Postgres;
+                redis ??= _services.Redis;
+            }
+            _serverConnectionString = postgres;
+            _database = $"checkin_bench_{DateTime.UtcNow:yyyyMMddHHmmss}_{RandomNumberGenerator.GetHexString(4).ToLowerInvariant()}";
+            await ExecuteAsync(postgres, $"CREATE DATABASE \"{_database}\"", cancellationToken);
+            PostgresConnectionString = new NpgsqlConnectionStringBuilder(postgres) { Database = _database }.ConnectionString;
+            _environment["ConnectionStrings__Postgres"] = PostgresConnectionString;
+            _environment["ConnectionStrings__Redis"] = redis;
+        }
+        else if (Mode != "embedded")
+        {
+            throw new BenchException($"--start-host must be embedded or durable, not {Mode}.");
+        }
+        _environment["hostDirectory"] = hostDirectory;
+        await LaunchAsync(cancellationToken);
+    }
+
+    private async Task LaunchAsync(CancellationToken cancellationToken)
+    {
+        var environment = new Dictionary<string, string>(_environment!, StringComparer.Ordinal);
+        var hostDirectory = environment["hostDirectory"];
+        environment.Remove("hostDirectory");
+        var httpPort = FreePort();
+        environment["urls"] = $"http://127.0.0.1:{httpPort}";
+        environment["Orleans__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+        environment["Orleans__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+        // A new cluster per start: a restarted host never waits for its dead predecessor to be voted out.
+        environment["Orleans__ClusterId"] = $"{environment["Orleans__ServiceId"]}-{++_starts}";
+        BaseAddress = new Uri($"http://127.0.0.1:{httpPort}");
+        var logPath = Path.Combine(_workDirectory, $"host-{_starts}.log");
+        _log.WriteLine($"starting the {Mode} host ({HostBuild?.Configuration} build of {HostBuild?.BuiltAt:u}) on {BaseAddress} (log: {logPath})");
+        _host = StartedHost.Start(hostDirectory, environment, BaseAddress, logPath);
+        HostPid = _host.Pid;
+        _log.WriteLine($"host pid {HostPid}");
+        await _host.WaitUntilReadyAsync(TimeSpan.FromSeconds(120), cancellationToken);
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
+
+/// <summary>Which build of the Host a started host runs: configuration and when CheckIn.Host.dll was written.</summary>
+internal sealed record HostBuildInfo(string Configuration, DateTime BuiltAt);

@@ -1,0 +1,185 @@
+using CheckIn.Contracts;
+using CheckIn.Contracts.Seats;
+using CheckIn.Grains.Seats;
+using CheckIn.Grains.Tests.Support;
+
+namespace CheckIn.Grains.Tests.Cluster;
+
+/// <summary>The seat map as a persisted read model: cold reads from its snapshot, rebuilds only when it must.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class SeatMapSnapshotTests(ClusterFixture fixture)
+{
+    private readonly IGrainFactory _grains = fixture.Grains;
+
+    [Fact]
+    public async Task Creating_a_flight_writes_a_clean_map_that_a_cold_read_serves_without_activating_a_seat()
+    {
+        var flight = await _grains.CreateFlightAsync();
+        var map = _grains.GetSeatMapGrain(flight);
+
+        var stored = await ReadStoredAsync(map);
+        Assert.True(stored.RecordExists);
+        Assert.True(stored.State!.Clean);
+        Assert.Equal(168, stored.State.Count);
+        Assert.All(stored.State.Versions, v => Assert.Equal(0, v));
+
+        await EnsureInactiveAsync(map);
+        var view = await map.GetAsync();
+
+        Assert.NotNull(view);
+        Assert.Equal(168, view.Seats.Count);
+        Assert.Equal(0, view.Version);
+        Assert.Equal(SeatStatus.Blocked, Entry(view, "30A").Status);
+        Assert.DoesNotContain(view.Seats, s => fixture.IsActive(_grains.GetSeatGrain(flight, s.SeatNumber)));
+    }
+
+    [Fact]
+    public async Task A_live_map_marks_its_snapshot_not_clean_and_a_graceful_deactivation_marks_it_clean_again()
+    {
+        var flight = await _grains.CreateFlightAsync();
+        var map = _grains.GetSeatMapGrain(flight);
+        await EnsureInactiveAsync(map);
+
+        Assert.NotNull(await map.GetAsync());
+        await Eventually.Until(() => ReadStoredAsync(map), s => s.State?.Clean == false, "the live map to mark its snapshot in use");
+
+        await fixture.DeactivateAsync(map);
+        Assert.True((await ReadStoredAsync(map)).State!.Clean);
+    }
+
+    [Fact]
+    public async Task A_map_keeps_its_changes_across_deactivation_without_asking_the_seats_again()
+    {
+        var flight = await _grains.CreateFlightAsync();
+        var map = _grains.GetSeatMapGrain(flight);
+        (await _grains.HoldAsync(flight, "SNAP01-1", "3C")).Ok();
+        (await _grains.HoldAsync(flight, "SNAP01-2", "5D")).Ok();
+        (await _grains.ConfirmAsync(flight, "SNAP01-2", "5D")).Ok();
+        var before = await Eventually.Until(
+            map.GetAsync,
+            m => Entry(m, "3C").Status == SeatStatus.Held && Entry(m, "5D").Status == SeatStatus.Confirmed,
+            "the hold and the confirmation on the map");
+
+        await fixture.DeactivateAsync(map);
+        await fixture.DeactivateAsync(_grains.GetSeatGrain(flight, "3C"));
+        await fixture.DeactivateAsync(_grains.GetSeatGrain(flight, "5D"));
+        var after = await map.GetAsync();
+
+        Assert.NotNull(after);
+        Assert.Equal(before!.Version, after.Version);
+        Assert.Equal(before.LastUpdated, after.LastUpdated);
+        Assert.Equal(before.Seats, after.Seats);
+        Assert.False(fixture.IsActive(_grains.GetSeatGrain(flight, "3C")), "the reloaded map asked seat 3C");
+        Assert.False(fixture.IsActive(_grains.GetSeatGrain(flight, "5D")), "the reloaded map asked seat 5D");
+
+        // The reloaded map keeps following the seats.
+        (await _grains.ReleaseAsync(flight, "SNAP01-1", "3C")).Ok();
+        var released = await Eventually.Until(map.GetAsync, m => Entry(m, "3C").Status == SeatStatus.Available, "the release on the reloaded map");
+        Assert.True(released!.Version > after.Version);
+    }
+
+    [Fact]
+    public async Task A_clean_snapshot_is_served_as_written_and_one_that_is_not_clean_is_rebuilt_from_the_seats()
+    {
+        var flight = await _grains.CreateFlightAsync();
+        var map = _grains.GetSeatMapGrain(flight);
+        var held = (await _grains.HoldAsync(flight, "UNCL01-1", "3C")).Ok();
+        await Eventually.Until(map.GetAsync, m => Entry(m, "3C").Status == SeatStatus.Held, "the hold on the map");
+
+        // A snapshot that misses the hold: trusted while it says it is clean...
+        await fixture.DeactivateAsync(map);
+        await RewriteStoredAsync(map, clean: true, ForgetSeat("3C"));
+        Assert.Equal(SeatStatus.Available, Entry(await map.GetAsync(), "3C").Status);
+
+        // ...and rebuilt from the seats when it is not, as an activation that died without deactivating leaves it.
+        await fixture.DeactivateAsync(map);
+        await RewriteStoredAsync(map, clean: false, ForgetSeat("3C"));
+        var rebuilt = await map.GetAsync();
+
+        Assert.Equal(new SeatMapEntry("3C", SeatStatus.Held, held.HoldExpiresAt, "UNCL01-1"), Entry(rebuilt, "3C"));
+        Assert.Equal(held.Version, rebuilt!.Version);
+        Assert.Equal(held.UpdatedAt, rebuilt.LastUpdated);
+        var stored = await ReadStoredAsync(map);
+        Assert.False(stored.State!.Clean, "a live map's stored snapshot must not claim to be clean");
+        Assert.Equal(SeatStatus.Held, stored.State.Statuses[Array.IndexOf(stored.State.SeatNumbers, "3C")]);
+    }
+
+    [Fact]
+    public async Task A_map_without_a_snapshot_is_built_from_the_seats_and_then_stored()
+    {
+        var flight = await _grains.CreateFlightAsync();
+        var map = _grains.GetSeatMapGrain(flight);
+        var held = (await _grains.HoldAsync(flight, "NOSN01-1", "7A")).Ok();
+        await Eventually.Until(map.GetAsync, m => Entry(m, "7A").Status == SeatStatus.Held, "the hold on the map");
+
+        // What a flight created before seat map snapshots has: no row at all.
+        await fixture.DeactivateAsync(map);
+        var stored = await ReadStoredAsync(map);
+        await fixture.Storage.ClearStateAsync(SeatMapGrain.StateName, map.GetGrainId(), stored);
+
+        var built = await map.GetAsync();
+
+        Assert.Equal(new SeatMapEntry("7A", SeatStatus.Held, held.HoldExpiresAt, "NOSN01-1"), Entry(built, "7A"));
+        Assert.Equal(168, built!.Seats.Count);
+        Assert.True((await ReadStoredAsync(map)).RecordExists);
+    }
+
+    [Fact]
+    public async Task A_map_without_a_snapshot_also_builds_itself_on_a_seat_notification()
+    {
+        var flight = await _grains.CreateFlightAsync();
+        var map = _grains.GetSeatMapGrain(flight);
+        await EnsureInactiveAsync(map);
+        await fixture.Storage.ClearStateAsync(SeatMapGrain.StateName, map.GetGrainId(), await ReadStoredAsync(map));
+
+        (await _grains.HoldAsync(flight, "NOSN02-1", "8F")).Ok();
+
+        var stored = await Eventually.Until(
+            () => ReadStoredAsync(map),
+            s => s.RecordExists && s.State!.Statuses[Array.IndexOf(s.State.SeatNumbers, "8F")] == SeatStatus.Held,
+            "the map to build and store itself without being read");
+        Assert.False(stored.State!.Clean);
+    }
+
+    private static SeatMapEntry Entry(SeatMapView? map, string seatNumber) =>
+        map!.Seats.Single(s => s.SeatNumber == seatNumber);
+
+    private static Action<SeatMapState> ForgetSeat(string seatNumber) => state =>
+    {
+        var i = Array.IndexOf(state.SeatNumbers, seatNumber);
+        state.Statuses[i] = SeatStatus.Available;
+        state.HoldExpiresAt[i] = null;
+        state.PassengerIds[i] = null;
+        state.Versions[i] = 0;
+        state.UpdatedAt[i] = null;
+    };
+
+    /// <summary>The flight's creation leaves its map activation to end by itself; a cold read needs it gone.</summary>
+    private async Task EnsureInactiveAsync(ISeatMapGrain map)
+    {
+        if (fixture.IsActive(map))
+        {
+            await fixture.DeactivateAsync(map);
+        }
+        Assert.False(fixture.IsActive(map));
+    }
+
+    private async Task<GrainState<SeatMapState>> ReadStoredAsync(ISeatMapGrain map)
+    {
+        var stored = new GrainState<SeatMapState>(new SeatMapState());
+        await fixture.Storage.ReadStateAsync(SeatMapGrain.StateName, map.GetGrainId(), stored);
+        return stored;
+    }
+
+    /// <summary>Rewrites the stored snapshot of a map that has no activation (the test's stand-in for a crash).</summary>
+    private async Task RewriteStoredAsync(ISeatMapGrain map, bool clean, Action<SeatMapState> change)
+    {
+        Assert.False(fixture.IsActive(map));
+        var stored = await ReadStoredAsync(map);
+        Assert.True(stored.RecordExists);
+        var state = stored.State!;
+        change(state);
+        state.Clean = clean;
+        await fixture.Storage.WriteStateAsync(SeatMapGrain.StateName, map.GetGrainId(), stored);
+    }
+}
