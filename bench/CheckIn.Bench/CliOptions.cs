@@ -10,7 +10,20 @@ internal sealed class CliOptions(ScenarioInfo scenario)
     private readonly ScenarioDefaults _d = scenario.Defaults;
     private readonly ScenarioDefaults _s = scenario.Smoke;
 
-    private readonly Option<Uri?> _url = new("--url") { Description = "A running host to drive, e.g. http://127.0.0.1:5080 (mode: external)." };
+    private readonly Option<Uri?> _url = new("--url")
+    {
+        Description = "A running host to drive, e.g. http://127.0.0.1:5080 (mode: external).",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            {
+                return uri;
+            }
+            result.AddError($"--url must be an absolute http(s) URL, not '{text}'.");
+            return null;
+        },
+    };
     private readonly Option<string?> _adminKey = new("--admin-key") { Description = "The host's X-Admin-Key (default dev-admin-key; a started host gets a random one)." };
     private readonly Option<string?> _startHost = new("--start-host") { Description = "Start a host from the Host build output: embedded or durable." };
     private readonly Option<string?> _postgres = new("--postgres") { Description = "Durable: PostgreSQL server connection string (a fresh database is created per run). Default: start one with scripts/services.sh." };
