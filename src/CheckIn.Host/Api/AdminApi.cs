@@ -58,10 +58,11 @@ internal static class AdminApi
         {
             return Problems.Validation("flightId", "flightId must not be blank.");
         }
-        if (ToDefinition(request) is not { } definition)
+        if (MissingFlightField(request) is { } missing)
         {
-            return Problems.Validation(MissingFlightField(request), $"{MissingFlightField(request)} is required.");
+            return Problems.Validation(missing, $"{missing} is required.");
         }
+        var definition = ToDefinition(request!);
         var result = await grains.GetFlightGrain(definition.FlightId).CreateAsync(definition);
         if (!result.IsSuccess)
         {
@@ -128,23 +129,20 @@ internal static class AdminApi
         return TypedResults.Ok(response);
     }
 
-    private static FlightDefinition? ToDefinition(CreateFlightRequest? r)
+    /// <summary>Builds the definition from a request in which <see cref="MissingFlightField"/> found nothing missing.</summary>
+    private static FlightDefinition ToDefinition(CreateFlightRequest r)
     {
-        if (r is null || r.FlightId is null || r.Origin is null || r.Destination is null || r.Departure is null
-            || r.Layout?.Cabins is null || r.Layout.Cabins.Any(c => c?.Cabin is null || c.FirstRow is null || c.LastRow is null || c.Columns is null))
-        {
-            return null;
-        }
         var layout = new SeatLayout(
-            [.. r.Layout.Cabins.Select(c => new CabinSection(c.Cabin!.Value, c.FirstRow!.Value, c.LastRow!.Value, c.Columns!))],
+            [.. r.Layout!.Cabins!.Select(c => new CabinSection(c!.Cabin!.Value, c.FirstRow!.Value, c.LastRow!.Value, c.Columns!))],
             r.Layout.ExitRows ?? [],
             r.Layout.ExtraLegroomRows ?? [],
             r.Layout.BlockedSeats ?? [],
             r.Layout.SkippedRows ?? []);
-        return new FlightDefinition(r.FlightId, r.Origin, r.Destination, r.Departure.Value, layout);
+        return new FlightDefinition(r.FlightId!, r.Origin!, r.Destination!, r.Departure!.Value, layout);
     }
 
-    private static string MissingFlightField(CreateFlightRequest? r)
+    /// <summary>The first required field the request lacks, named as in the JSON body, or null.</summary>
+    private static string? MissingFlightField(CreateFlightRequest? r)
     {
         if (r?.FlightId is null)
         {
@@ -167,6 +165,10 @@ internal static class AdminApi
             return "layout.cabins";
         }
         var i = r.Layout.Cabins.ToList().FindIndex(c => c?.Cabin is null || c.FirstRow is null || c.LastRow is null || c.Columns is null);
+        if (i < 0)
+        {
+            return null;
+        }
         var cabin = r.Layout.Cabins[i];
         var part = cabin?.Cabin is null ? "cabin" : cabin.FirstRow is null ? "firstRow" : cabin.LastRow is null ? "lastRow" : "columns";
         return $"layout.cabins[{i}].{part}";
