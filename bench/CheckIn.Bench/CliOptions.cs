@@ -158,7 +158,7 @@ internal sealed class CliOptions(ScenarioInfo scenario)
 
     private static string Quote(string arg) => arg.Length > 0 && arg.All(c => char.IsLetterOrDigit(c) || "-_.:/=,@+".Contains(c)) ? arg : $"'{arg}'";
 
-    /// <summary>"500ms", "15s", "3m", "1h" or a TimeSpan ("00:00:20").</summary>
+    /// <summary>"500ms", "15s", "3m", "1h", a bare number of seconds ("60") or a TimeSpan ("00:00:20").</summary>
     private static TimeSpan? Duration(ArgumentResult result)
     {
         var text = result.Tokens.Single().Value.Trim();
@@ -171,11 +171,16 @@ internal sealed class CliOptions(ScenarioInfo scenario)
                 return TimeSpan.FromSeconds(n * seconds);
             }
         }
+        // A bare number is seconds (TimeSpan.Parse would read "60" as sixty days).
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var bare) && bare >= 0)
+        {
+            return TimeSpan.FromSeconds(bare);
+        }
         if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.Zero)
         {
             return span;
         }
-        result.AddError($"'{text}' is not a duration (500ms, 15s, 3m, 1h or 00:00:20).");
+        result.AddError($"'{text}' is not a duration (500ms, 15s, 60, 3m, 1h or 00:00:20).");
         return null;
     }
 }

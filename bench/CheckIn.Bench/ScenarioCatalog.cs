@@ -57,7 +57,7 @@ internal static class ScenarioCatalog
             + "seat maps, audit trail, and a kill -9 + restart of a durable host the bench started. Targets: commands/s >= 0.1x pgbench tps, "
             + "0 errors.",
             HoldsScenario.RunAsync,
-            new ScenarioDefaults { Clients = 64, Rows = 120, Duration = TimeSpan.FromSeconds(30), Warmup = TimeSpan.FromSeconds(5), Holds = 120_000 },
+            new ScenarioDefaults { Clients = 64, Rows = 120, Duration = TimeSpan.FromSeconds(30), Warmup = TimeSpan.FromSeconds(30), Holds = 120_000 },
             new ScenarioDefaults { Clients = 4, Rows = 10, Duration = SmokeDuration, Warmup = SmokeWarmup, Holds = 400, PgbenchScale = 1, PgbenchClients = 4 }),
         new("expiry",
             "--holds holds (default 10,000) made as fast as the host takes them with a short hold duration (a started host gets "
