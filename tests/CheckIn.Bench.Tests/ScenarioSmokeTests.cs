@@ -50,9 +50,11 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public async Task Holds_embedded_confirm_without_errors()
     {
-        var json = await _run.RunAsync(log, "holds", SmokeRun.Embedded());
+        // A bare number is seconds (TimeSpan.Parse would make "2" two days).
+        var json = await _run.RunAsync(log, "holds", SmokeRun.Embedded(), "--duration", "2");
 
         AssertHoldsWithoutErrors(json);
+        Assert.Equal("00:00:02", json["options"]!["duration"]!.GetValue<string>());
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public static class PostgresSiloExtensions
     /// session state behind), which saves server work per statement. A <c>Max Auto Prepare</c> in the connection
     /// string overrides the first.
     /// </summary>
-    internal static NpgsqlDataSource CreateDataSource(string connectionString)
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         var csb = builder.ConnectionStringBuilder;
