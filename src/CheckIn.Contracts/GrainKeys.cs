@@ -1,4 +1,5 @@
 using CheckIn.Contracts.Bookings;
+using CheckIn.Contracts.CheckIns;
 using CheckIn.Contracts.Common;
 using CheckIn.Contracts.Flights;
 using CheckIn.Contracts.Seats;
@@ -31,6 +32,14 @@ public static class GrainKeys
     /// <summary>The grain that keeps one passenger to one seat on a flight.</summary>
     public static IPassengerSeatGrain GetPassengerSeatGrain(this IGrainFactory factory, string flightId, string passengerId) =>
         factory.GetGrain<IPassengerSeatGrain>(Compound(flightId, passengerId));
+
+    /// <summary>One passenger's check-in on a flight.</summary>
+    public static ICheckInGrain GetCheckInGrain(this IGrainFactory factory, string flightId, string passengerId) =>
+        factory.GetGrain<ICheckInGrain>(Compound(flightId, passengerId));
+
+    /// <summary>A flight's check-in sequence numbers.</summary>
+    public static ICheckInSequenceGrain GetCheckInSequenceGrain(this IGrainFactory factory, string flightId) =>
+        factory.GetGrain<ICheckInSequenceGrain>(flightId);
 
     /// <summary>A flight's definition.</summary>
     public static IFlightGrain GetFlightGrain(this IGrainFactory factory, string flightId) =>

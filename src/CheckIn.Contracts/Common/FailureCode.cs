@@ -23,6 +23,33 @@ public enum FailureCode
     FlightExists = 7,
     /// <summary>A booking with that PNR already exists with a different definition.</summary>
     BookingExists = 8,
+
+    /// <summary>Check-in has not opened yet for this flight (the error carries <c>opensAt</c>).</summary>
+    CheckInNotOpen = 9,
+
+    /// <summary>Check-in has closed for this flight.</summary>
+    CheckInClosed = 10,
+
+    /// <summary>The action needs a started check-in.</summary>
+    CheckInNotStarted = 11,
+
+    /// <summary>The check-in was cancelled; start it again first.</summary>
+    CheckInCancelled = 12,
+
+    /// <summary>The check-in is already completed; cancel it first to change it.</summary>
+    CheckInCompleted = 13,
+
+    /// <summary>The check-in waits for a payment; it cannot complete before the payment succeeded.</summary>
+    PaymentRequired = 14,
+
+    /// <summary>No free seat is left in the passenger's cabin.</summary>
+    NoSeatAvailable = 15,
+
+    /// <summary>The flight has departed.</summary>
+    FlightDeparted = 16,
+
+    /// <summary>The passenger is not on a booking for this flight.</summary>
+    PassengerNotFound = 17,
 }
 
 /// <summary>An expected failure: a code, a human-readable detail and, where one input caused it, that input's name.</summary>
@@ -30,4 +57,5 @@ public enum FailureCode
 public sealed record Error(
     [property: Id(0)] FailureCode Code,
     [property: Id(1)] string Detail,
-    [property: Id(2)] string? Field = null);
+    [property: Id(2)] string? Field = null,
+    [property: Id(3)] IReadOnlyDictionary<string, string>? Extensions = null);

@@ -1,5 +1,6 @@
 using CheckIn.Contracts;
 using CheckIn.Contracts.Bookings;
+using CheckIn.Contracts.CheckIns;
 using CheckIn.Contracts.Common;
 using CheckIn.Contracts.Flights;
 using CheckIn.Contracts.Seats;
@@ -32,6 +33,10 @@ public sealed record SeatEventResponse(
     Guid EventId, string FlightId, string SeatNumber, SeatStatus From, SeatStatus To, string? PassengerId,
     string Actor, string Reason, DateTimeOffset At, string CorrelationId, long SeatVersion);
 
+public sealed record CheckInEventResponse(
+    Guid EventId, string FlightId, string PassengerId, string Action, CheckInStatus From, CheckInStatus To, string? SeatNumber,
+    string Actor, string Reason, DateTimeOffset At, string CorrelationId, long Version);
+
 /// <summary>Airline operations: flights, bookings and the seat audit trail. Requires <c>X-Admin-Key</c>.</summary>
 internal static class AdminApi
 {
@@ -49,6 +54,8 @@ internal static class AdminApi
         group.MapGet("/flights/{flightId}/events", GetSeatEvents).WithName("GetSeatEvents")
             .WithSummary("The flight's seat audit trail, oldest first, optionally for one seat.")
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(503);
+        group.MapGet("/flights/{flightId}/check-in-events", GetCheckInEvents).WithName("GetCheckInEvents")
+            .WithSummary("The check-in audit trail of a flight (optionally one passenger), oldest first: who, what, why, when.");
         return group;
     }
 
@@ -126,6 +133,23 @@ internal static class AdminApi
         var events = await audit.QueryAsync(flightId, seat, limit ?? MaxEvents, cancellationToken);
         IReadOnlyList<SeatEventResponse> response = [.. events.Select(e => new SeatEventResponse(
             e.EventId, e.FlightId, e.SeatNumber, e.From, e.To, e.PassengerId, e.Actor, e.Reason, e.At, e.CorrelationId, e.SeatVersion))];
+        return TypedResults.Ok(response);
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<CheckInEventResponse>>, ProblemHttpResult>> GetCheckInEvents(
+        string flightId, string? passengerId, int? limit, FlightCatalog flights, ICheckInAuditLog audit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxEvents)
+        {
+            return Problems.Validation("limit", $"limit must be between 1 and {MaxEvents}.");
+        }
+        if (await flights.FindAsync(flightId) is null)
+        {
+            return Problems.From(new Error(FailureCode.FlightNotFound, $"Flight {flightId} does not exist.", "flightId"));
+        }
+        var events = await audit.QueryAsync(flightId, passengerId, limit ?? MaxEvents, cancellationToken);
+        IReadOnlyList<CheckInEventResponse> response = [.. events.Select(e => new CheckInEventResponse(
+            e.EventId, e.FlightId, e.PassengerId, e.Action, e.From, e.To, e.SeatNumber, e.Actor, e.Reason, e.At, e.CorrelationId, e.Version))];
         return TypedResults.Ok(response);
     }
 

@@ -20,6 +20,7 @@ public static class ProblemCodes
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string InternalError = "INTERNAL_ERROR";
+    public const string BoardingPassNotIssued = "BOARDING_PASS_NOT_ISSUED";
 }
 
 /// <summary>The one place where failures become <c>application/problem+json</c> responses.</summary>
@@ -27,17 +28,29 @@ public static class Problems
 {
     public static string CodeOf(FailureCode code) => JsonNamingPolicy.SnakeCaseUpper.ConvertName(code.ToString());
 
+    /// <summary>An enum value as the API writes it (UPPER_SNAKE_CASE).</summary>
+    public static string CodeOf<TEnum>(TEnum value) where TEnum : struct, Enum => JsonNamingPolicy.SnakeCaseUpper.ConvertName(value.ToString());
+
     public static int StatusOf(FailureCode code) => code switch
     {
         FailureCode.ValidationFailed => StatusCodes.Status400BadRequest,
-        FailureCode.FlightNotFound or FailureCode.SeatNotFound => StatusCodes.Status404NotFound,
-        FailureCode.SeatUnavailable or FailureCode.NotHolder or FailureCode.FlightExists or FailureCode.BookingExists => StatusCodes.Status409Conflict,
+        FailureCode.FlightNotFound or FailureCode.SeatNotFound or FailureCode.PassengerNotFound => StatusCodes.Status404NotFound,
+        FailureCode.SeatUnavailable or FailureCode.NotHolder or FailureCode.FlightExists or FailureCode.BookingExists
+            or FailureCode.CheckInNotOpen or FailureCode.CheckInClosed or FailureCode.CheckInNotStarted or FailureCode.CheckInCancelled
+            or FailureCode.CheckInCompleted or FailureCode.PaymentRequired or FailureCode.NoSeatAvailable or FailureCode.FlightDeparted => StatusCodes.Status409Conflict,
         FailureCode.HoldExpired => StatusCodes.Status410Gone,
         _ => StatusCodes.Status500InternalServerError,
     };
 
-    public static ProblemHttpResult From(Error error) =>
-        Create(StatusOf(error.Code), CodeOf(error.Code), error.Detail, error.Field);
+    public static ProblemHttpResult From(Error error)
+    {
+        var result = Create(StatusOf(error.Code), CodeOf(error.Code), error.Detail, error.Field);
+        foreach (var (name, value) in error.Extensions ?? new Dictionary<string, string>())
+        {
+            result.ProblemDetails.Extensions[name] = value;
+        }
+        return result;
+    }
 
     public static ProblemHttpResult Validation(string field, string detail) =>
         From(new Error(FailureCode.ValidationFailed, detail, field));

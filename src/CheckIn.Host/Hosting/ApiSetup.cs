@@ -82,6 +82,7 @@ internal static partial class ApiSetup
         app.MapSessionsApi();
         app.MapSeatMapApi();
         app.MapSeatsApi();
+        app.MapCheckInsApi();
         app.MapAdminApi();
         return app;
     }

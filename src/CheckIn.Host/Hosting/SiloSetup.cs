@@ -3,6 +3,7 @@ using Orleans.Dashboard;
 using System.Net;
 using CheckIn.Grains;
 using CheckIn.Grains.Audit;
+using CheckIn.Grains.CheckIns;
 using CheckIn.Host.Persistence;
 using StackExchange.Redis;
 
@@ -18,6 +19,11 @@ internal static class SiloSetup
         builder.Services.AddOptions<SeatHoldOptions>()
             .BindConfiguration(CheckInOptions.Section)
             .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<CheckInWindowOptions>()
+            .BindConfiguration(CheckInWindowOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Closes < o.Opens, "CheckIn:Window:Closes must be shorter than CheckIn:Window:Opens.")
             .ValidateOnStart();
 
         builder.UseOrleans(silo =>
@@ -55,6 +61,7 @@ internal static class SiloSetup
                 silo.AddMemoryGrainStorage(StorageNames.Default, o => o.GrainStorageSerializer = new JsonGrainStorageSerializer());
                 silo.UseInMemoryReminderService();
                 silo.Services.AddSingleton<IAuditLog, InMemoryAuditLog>();
+                silo.Services.AddSingleton<ICheckInAuditLog, InMemoryCheckInAuditLog>();
             }
 
             silo.AddDashboard();

@@ -26,6 +26,7 @@ public static class PostgresSiloExtensions
 
         silo.Services.AddSingleton(_ => CreateDataSource(connectionString));
         silo.Services.AddSingleton<IAuditLog>(sp => new BatchingAuditLog(new PostgresAuditLog(sp.GetRequiredService<NpgsqlDataSource>())));
+        silo.Services.AddSingleton<ICheckInAuditLog>(sp => new PostgresCheckInAuditLog(sp.GetRequiredService<NpgsqlDataSource>()));
 
         silo.AddAdoNetGrainStorage(StorageName, options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
         {

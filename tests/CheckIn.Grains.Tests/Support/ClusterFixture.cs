@@ -23,6 +23,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InMemoryAuditLog AuditLog { get; } = new();
 
+    public InMemoryCheckInAuditLog CheckInAuditLog { get; } = new();
+
     public IGrainFactory Grains => _cluster?.Client ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     /// <summary>The silo's grain storage: for tests that arrange what a crashed activation leaves behind.</summary>
@@ -40,6 +42,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(StorageNames.Default, o => o.GrainStorageSerializer = new JsonGrainStorageSerializer());
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<IAuditLog>(AuditLog);
+            silo.Services.AddSingleton<ICheckInAuditLog>(CheckInAuditLog);
             silo.Services.Configure<SeatHoldOptions>(o => o.HoldDuration = HoldDuration);
             silo.Services.AddSingleton(Time);
             silo.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));

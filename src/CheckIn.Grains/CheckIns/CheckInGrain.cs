@@ -1,0 +1,296 @@
+using CheckIn.Contracts;
+using CheckIn.Contracts.Bookings;
+using CheckIn.Contracts.CheckIns;
+using CheckIn.Contracts.Common;
+using CheckIn.Contracts.Flights;
+using CheckIn.Grains.Audit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CheckIn.Grains.CheckIns;
+
+/// <summary>Persisted state of one passenger's check-in on one flight.</summary>
+internal sealed class CheckInState
+{
+    public CheckInStatus Status { get; set; } = CheckInStatus.NotStarted;
+
+    public string? SeatNumber { get; set; }
+
+    public BoardingPass? BoardingPass { get; set; }
+
+    public int? SequenceNumber { get; set; }
+
+    public string? CancellationReason { get; set; }
+
+    /// <summary>A seat a cancellation has still to release (written with the cancellation, cleared once released).</summary>
+    public string? SeatToRelease { get; set; }
+
+    public long Version { get; set; }
+
+    public DateTimeOffset? UpdatedAt { get; set; }
+
+    /// <summary>Transitions written with the state but not yet in the audit log (an outbox).</summary>
+    public List<CheckInAuditEvent> UnpublishedEvents { get; set; } = [];
+}
+
+/// <summary>
+/// Owns one passenger's check-in on one flight. Non-reentrant. Calls go check-in → passenger seat → seat and
+/// check-in → flight / booking / sequence, never back: no cycle. Each transition is written with its audit events
+/// before the caller hears of it; seat changes it causes are made so that a crash in between is finished by a retry
+/// (complete) or by the next activation (cancel).
+/// </summary>
+internal sealed partial class CheckInGrain(
+    [PersistentState("checkin", StorageNames.Default)] IPersistentState<CheckInState> state,
+    ICheckInAuditLog auditLog,
+    TimeProvider time,
+    IOptions<CheckInWindowOptions> window,
+    ILogger<CheckInGrain> logger) : Grain, ICheckInGrain
+{
+    private const int MaxAutoAssignAttempts = 20;
+
+    private string _flightId = "";
+    private string _passengerId = "";
+    private FlightInfo? _flight;
+    private Passenger? _passenger;
+    private string _pnr = "";
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_flightId, _passengerId) = GrainKeys.Split(this.GetPrimaryKeyString());
+        var dash = _passengerId.LastIndexOf('-');
+        _pnr = dash > 0 ? _passengerId[..dash] : _passengerId;
+        if (state.State.UnpublishedEvents.Count > 0)
+        {
+            await PublishAsync();
+        }
+        if (state.State.SeatToRelease is not null && state.RecordExists)
+        {
+            await ReleaseCancelledSeatAsync(CommandContext.System("finishing an interrupted cancellation"));
+        }
+    }
+
+    public async Task<Result<CheckInView>> GetAsync()
+    {
+        if (await LoadAsync() is { } missing)
+        {
+            return Result<CheckInView>.Fail(missing);
+        }
+        return Result<CheckInView>.Ok(View());
+    }
+
+    public async Task<Result<CheckInView>> StartAsync(CommandContext context)
+    {
+        if (await LoadAsync() is { } missing)
+        {
+            return Result<CheckInView>.Fail(missing);
+        }
+        var from = state.State.Status;
+        if (CheckInRules.CanStart(from, time.GetUtcNow(), _flight!.Definition.Departure, window.Value) is { } refused)
+        {
+            return Result<CheckInView>.Fail(refused);
+        }
+        if (from is not (CheckInStatus.NotStarted or CheckInStatus.Cancelled))
+        {
+            return Result<CheckInView>.Ok(View());
+        }
+        state.State.CancellationReason = null;
+        await CommitAsync("START", from, CheckInStatus.InProgress, context);
+        return Result<CheckInView>.Ok(View());
+    }
+
+    public async Task<Result<CheckInView>> CompleteAsync(CommandContext context)
+    {
+        if (await LoadAsync() is { } missing)
+        {
+            return Result<CheckInView>.Fail(missing);
+        }
+        var from = state.State.Status;
+        if (CheckInRules.CanComplete(from, time.GetUtcNow(), _flight!.Definition.Departure, window.Value) is { } refused)
+        {
+            return Result<CheckInView>.Fail(refused);
+        }
+        if (from == CheckInStatus.Completed)
+        {
+            return Result<CheckInView>.Ok(View());
+        }
+
+        var seat = await SecureSeatAsync(context);
+        if (!seat.IsSuccess)
+        {
+            return Result<CheckInView>.Fail(seat.Error);
+        }
+        // Numbered before the write: a crash in between skips a number, never repeats one.
+        state.State.SequenceNumber ??= await GrainFactory.GetCheckInSequenceGrain(_flightId).NextAsync();
+        state.State.SeatNumber = seat.Value;
+        state.State.BoardingPass = IssueBoardingPass(seat.Value, state.State.SequenceNumber.Value);
+        await CommitAsync("COMPLETE", from, CheckInStatus.Completed, context);
+        return Result<CheckInView>.Ok(View());
+    }
+
+    public async Task<Result<CheckInView>> CancelAsync(string reason, CommandContext context)
+    {
+        if (await LoadAsync() is { } missing)
+        {
+            return Result<CheckInView>.Fail(missing);
+        }
+        var from = state.State.Status;
+        if (CheckInRules.CanCancel(from, time.GetUtcNow(), _flight!.Definition.Departure) is { } refused)
+        {
+            return Result<CheckInView>.Fail(refused);
+        }
+        if (from == CheckInStatus.Cancelled)
+        {
+            return Result<CheckInView>.Ok(View());
+        }
+
+        // The cancellation is durable first, with the seat it still has to release; a crash before the release is
+        // finished by the next activation.
+        var seat = await GrainFactory.GetPassengerSeatGrain(_flightId, _passengerId).GetSeatNumberAsync();
+        state.State.SeatToRelease = seat;
+        state.State.SeatNumber = null;
+        state.State.BoardingPass = null;
+        state.State.CancellationReason = reason;
+        await CommitAsync("CANCEL", from, CheckInStatus.Cancelled, context with { Reason = reason });
+        await ReleaseCancelledSeatAsync(context with { Reason = $"check-in cancelled: {reason}" });
+        return Result<CheckInView>.Ok(View());
+    }
+
+    /// <summary>The passenger's seat, confirmed: their current seat if they have one, else the best free one in their cabin.</summary>
+    private async Task<Result<string>> SecureSeatAsync(CommandContext context)
+    {
+        var passengerSeat = GrainFactory.GetPassengerSeatGrain(_flightId, _passengerId);
+        if (await passengerSeat.GetSeatNumberAsync() is { } current)
+        {
+            var confirmed = await passengerSeat.ConfirmAsync(current, context with { Reason = "check-in completed" });
+            if (confirmed.IsSuccess)
+            {
+                return Result<string>.Ok(current);
+            }
+            // The hold ran out between the two calls: the passenger has no seat now, so one is assigned below.
+            LogSeatLost(logger, _flightId, _passengerId, current, confirmed.Error.Code);
+        }
+
+        var map = await GrainFactory.GetSeatMapGrain(_flightId).GetAsync();
+        if (map is not null)
+        {
+            var cabin = CheckInRules.CabinOf(_flight!);
+            var assign = context with { Reason = "seat assigned automatically at check-in" };
+            foreach (var candidate in CheckInRules.AutoAssignCandidates(_flight!, map, cabin).Take(MaxAutoAssignAttempts))
+            {
+                // Another passenger may take the seat first (the map is a read model): then try the next one.
+                var held = await passengerSeat.HoldAsync(candidate, assign);
+                if (held.IsSuccess && (await passengerSeat.ConfirmAsync(candidate, assign)).IsSuccess)
+                {
+                    return Result<string>.Ok(candidate);
+                }
+            }
+        }
+        return Result<string>.Fail(FailureCode.NoSeatAvailable, $"No free seat is left in the passenger's cabin on flight {_flightId}.");
+    }
+
+    private async Task ReleaseCancelledSeatAsync(CommandContext context)
+    {
+        if (state.State.SeatToRelease is not { } seat)
+        {
+            return;
+        }
+        var released = await GrainFactory.GetPassengerSeatGrain(_flightId, _passengerId).ReleaseAsync(seat, context);
+        if (!released.IsSuccess)
+        {
+            // Not the passenger's any more (an expired hold someone else took): nothing of theirs to release.
+            LogSeatLost(logger, _flightId, _passengerId, seat, released.Error.Code);
+        }
+        state.State.SeatToRelease = null;
+        await state.WriteStateAsync();
+    }
+
+    private BoardingPass IssueBoardingPass(string seatNumber, int sequence)
+    {
+        var flight = _flight!.Definition;
+        var cabin = _flight.FindSeat(seatNumber)?.Cabin ?? CheckInRules.CabinOf(_flight);
+        var bcbp = Bcbp.Encode(new BcbpData(
+            _passenger!.LastName, _passenger.FirstName, _pnr, flight.Origin, flight.Destination, flight.FlightId,
+            DateOnly.FromDateTime(flight.Departure.DateTime), cabin, seatNumber, sequence, BagsChecked: false));
+        return new BoardingPass(
+            _flightId, _passengerId, _pnr, _passenger.FirstName, _passenger.LastName, flight.Origin, flight.Destination,
+            flight.Departure, flight.Departure - window.Value.BoardingBeforeDeparture, seatNumber, cabin, sequence, bcbp, time.GetUtcNow());
+    }
+
+    private async Task CommitAsync(string action, CheckInStatus from, CheckInStatus to, CommandContext context)
+    {
+        var now = time.GetUtcNow();
+        state.State.Status = to;
+        state.State.Version++;
+        state.State.UpdatedAt = now;
+        var e = new CheckInAuditEvent(Guid.NewGuid(), _flightId, _passengerId, action, from, to, state.State.SeatNumber ?? state.State.SeatToRelease,
+            context.Actor, context.Reason, now, context.CorrelationId, state.State.Version);
+        state.State.UnpublishedEvents.Add(e);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // The write may or may not have landed: reload what storage has rather than guess.
+            await state.ReadStateAsync();
+            throw;
+        }
+        LogTransition(logger, _flightId, _passengerId, action, from, to, context.Actor, context.Reason);
+        await PublishAsync();
+    }
+
+    private async Task PublishAsync()
+    {
+        try
+        {
+            await auditLog.AppendAsync([.. state.State.UnpublishedEvents]);
+            // Cleared in memory only: the next write persists the empty outbox; a crash before it re-appends
+            // (the log ignores duplicate event ids).
+            state.State.UnpublishedEvents.Clear();
+        }
+        catch (Exception ex)
+        {
+            LogAuditAppendFailed(logger, ex, _flightId, _passengerId, state.State.UnpublishedEvents.Count);
+        }
+    }
+
+    /// <summary>Loads the flight and the passenger once per activation; an error if either does not exist.</summary>
+    private async Task<Error?> LoadAsync()
+    {
+        _flight ??= await GrainFactory.GetFlightGrain(_flightId).GetAsync();
+        if (_flight is null)
+        {
+            return new Error(FailureCode.FlightNotFound, $"Flight {_flightId} does not exist.", "flightId");
+        }
+        if (_passenger is null)
+        {
+            var booking = await GrainFactory.GetBookingGrain(_pnr).GetAsync();
+            _passenger = booking is not null && booking.Flights.Any(f => f.FlightId == _flightId)
+                ? booking.Passengers.FirstOrDefault(p => p.PassengerId == _passengerId)
+                : null;
+        }
+        return _passenger is null
+            ? new Error(FailureCode.PassengerNotFound, $"Passenger {_passengerId} is not booked on flight {_flightId}.", "passengerId")
+            : null;
+    }
+
+    private CheckInView View()
+    {
+        var s = state.State;
+        var departure = _flight!.Definition.Departure;
+        var w = window.Value;
+        return new CheckInView(
+            _flightId, _passengerId, s.Status, s.SeatNumber, s.BoardingPass,
+            CheckInRules.AllowedActions(s.Status, time.GetUtcNow(), departure, w),
+            CheckInRules.OpensAt(departure, w), CheckInRules.ClosesAt(departure, w), s.Version, s.UpdatedAt, s.CancellationReason);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Check-in {FlightId}/{PassengerId} {Action}: {From} -> {To} by {Actor}: {Reason}")]
+    private static partial void LogTransition(ILogger logger, string flightId, string passengerId, string action, CheckInStatus from, CheckInStatus to, string actor, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Check-in {FlightId}/{PassengerId}: seat {SeatNumber} was not theirs any more ({Code})")]
+    private static partial void LogSeatLost(ILogger logger, string flightId, string passengerId, string seatNumber, FailureCode code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Check-in {FlightId}/{PassengerId}: {Count} audit events stay in the outbox; the audit log refused them")]
+    private static partial void LogAuditAppendFailed(ILogger logger, Exception exception, string flightId, string passengerId, int count);
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+using CheckIn.Contracts.CheckIns;
+using CheckIn.Contracts.Common;
+using CheckIn.Contracts.Flights;
+using CheckIn.Contracts.Seats;
+
+namespace CheckIn.Grains.CheckIns;
+
+/// <summary>The check-in state machine and the check-in window as pure functions (no grain, no clock of their own).</summary>
+public static class CheckInRules
+{
+    public static DateTimeOffset OpensAt(DateTimeOffset departure, CheckInWindowOptions window) => departure - window.Opens;
+
+    public static DateTimeOffset ClosesAt(DateTimeOffset departure, CheckInWindowOptions window) => departure - window.Closes;
+
+    /// <summary>Null inside the window [opensAt, closesAt); otherwise CHECKIN_NOT_OPEN (with opensAt) or CHECKIN_CLOSED.</summary>
+    public static Error? OutsideWindow(DateTimeOffset now, DateTimeOffset departure, CheckInWindowOptions window)
+    {
+        var opensAt = OpensAt(departure, window);
+        if (now < opensAt)
+        {
+            var at = opensAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+            return new Error(FailureCode.CheckInNotOpen, $"Check-in opens at {at}.", null, new Dictionary<string, string> { ["opensAt"] = at });
+        }
+        return now >= ClosesAt(departure, window)
+            ? new Error(FailureCode.CheckInClosed, $"Check-in closed {window.Closes.TotalMinutes:0} minutes before departure.")
+            : null;
+    }
+
+    public static Error? CanStart(CheckInStatus status, DateTimeOffset now, DateTimeOffset departure, CheckInWindowOptions window) =>
+        status is CheckInStatus.NotStarted or CheckInStatus.Cancelled ? OutsideWindow(now, departure, window) : null;
+
+    public static Error? CanComplete(CheckInStatus status, DateTimeOffset now, DateTimeOffset departure, CheckInWindowOptions window) => status switch
+    {
+        CheckInStatus.NotStarted => new Error(FailureCode.CheckInNotStarted, "Start the check-in first."),
+        CheckInStatus.Cancelled => new Error(FailureCode.CheckInCancelled, "The check-in was cancelled; start it again first."),
+        CheckInStatus.WaitingForPayment => new Error(FailureCode.PaymentRequired, "The overweight-bag fee must be paid before check-in can complete."),
+        CheckInStatus.Completed => null,
+        _ => OutsideWindow(now, departure, window),
+    };
+
+    public static Error? CanCancel(CheckInStatus status, DateTimeOffset now, DateTimeOffset departure) => status switch
+    {
+        CheckInStatus.NotStarted => new Error(FailureCode.CheckInNotStarted, "There is no check-in to cancel."),
+        CheckInStatus.Cancelled => null,
+        _ when now >= departure => new Error(FailureCode.FlightDeparted, "The flight has departed; the check-in can no longer be cancelled."),
+        _ => null,
+    };
+
+    /// <summary>What a client may do next.</summary>
+    public static IReadOnlyList<CheckInAction> AllowedActions(CheckInStatus status, DateTimeOffset now, DateTimeOffset departure, CheckInWindowOptions window)
+    {
+        var open = OutsideWindow(now, departure, window) is null;
+        var beforeDeparture = now < departure;
+        return status switch
+        {
+            CheckInStatus.NotStarted or CheckInStatus.Cancelled => open ? [CheckInAction.Start] : [],
+            CheckInStatus.InProgress when open => [CheckInAction.ChooseSeat, CheckInAction.AddBag, CheckInAction.Complete, CheckInAction.Cancel],
+            CheckInStatus.WaitingForPayment when open => [CheckInAction.Pay, CheckInAction.Cancel],
+            CheckInStatus.InProgress or CheckInStatus.WaitingForPayment => beforeDeparture ? [CheckInAction.Cancel] : [],
+            CheckInStatus.Completed => beforeDeparture ? [CheckInAction.GetBoardingPass, CheckInAction.Cancel] : [CheckInAction.GetBoardingPass],
+            _ => [],
+        };
+    }
+
+    /// <summary>
+    /// Seats to try when a passenger completes without one, best first: available seats in the passenger's cabin,
+    /// window and aisle before middle, then front to back, then by column. Blocked seats are never offered.
+    /// </summary>
+    public static IReadOnlyList<string> AutoAssignCandidates(FlightInfo flight, SeatMapView map, Cabin cabin)
+    {
+        var available = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in map.Seats)
+        {
+            if (entry.Status == SeatStatus.Available)
+            {
+                available.Add(entry.SeatNumber);
+            }
+        }
+        return flight.Seats
+            .Where(s => s.Cabin == cabin && !s.Blocked && available.Contains(s.SeatNumber))
+            .OrderBy(s => s.Characteristics.Contains(SeatCharacteristic.Window) || s.Characteristics.Contains(SeatCharacteristic.Aisle) ? 0 : 1)
+            .ThenBy(s => s.Row)
+            .ThenBy(s => s.Column, StringComparer.Ordinal)
+            .Select(s => s.SeatNumber)
+            .ToList();
+    }
+
+    /// <summary>The cabin a passenger sits in: Economy when the flight has it, otherwise the flight's rearmost cabin.</summary>
+    public static Cabin CabinOf(FlightInfo flight)
+    {
+        var cabins = flight.Definition.Layout.Cabins.Select(c => c.Cabin).ToList();
+        return cabins.Contains(Cabin.Economy) || cabins.Count == 0 ? Cabin.Economy : cabins.Max();
+    }
+}

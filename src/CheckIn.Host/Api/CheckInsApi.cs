@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using System.Security.Claims;
+using CheckIn.Contracts;
+using CheckIn.Contracts.CheckIns;
+using CheckIn.Contracts.Common;
+using CheckIn.Contracts.Flights;
+using CheckIn.Grains.CheckIns;
+using CheckIn.Host.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using QRCoder;
+
+namespace CheckIn.Host.Api;
+
+public sealed record StartCheckInRequest(IReadOnlyList<string?>? PassengerIds);
+
+public sealed record CancelCheckInRequest(string? Reason);
+
+public sealed record BoardingPassResponse(
+    string FlightId, string PassengerId, string Pnr, string FirstName, string LastName, string Origin, string Destination,
+    DateTimeOffset Departure, DateTimeOffset BoardingTime, string SeatNumber, Cabin Cabin, int SequenceNumber, string Bcbp,
+    DateTimeOffset IssuedAt, string QrCodeUrl);
+
+public sealed record CheckInResponse(
+    string FlightId, string PassengerId, CheckInStatus Status, string? SeatNumber, IReadOnlyList<CheckInAction> AllowedActions,
+    DateTimeOffset OpensAt, DateTimeOffset ClosesAt, BoardingPassResponse? BoardingPass, string? CancellationReason, long Version,
+    DateTimeOffset? UpdatedAt);
+
+public sealed record CheckInsResponse(IReadOnlyList<CheckInResponse> CheckIns);
+
+/// <summary>A passenger's check-in journey: start (several passengers at once), complete, cancel, boarding pass.</summary>
+internal static class CheckInsApi
+{
+    public const int MaxReasonLength = 200;
+
+    public static RouteGroupBuilder MapCheckInsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/flights/{flightId}/check-ins")
+            .WithTags("Check-in")
+            .RequireAuthorization()
+            .AddEndpointFilter<IdempotencyFilter>();
+        group.MapPost("", Start).WithName("StartCheckIn")
+            .WithSummary("Start check-in for one or more passengers of the session's booking (NOT_STARTED or CANCELLED → IN_PROGRESS).");
+        group.MapGet("/{passengerId}", Get).WithName("GetCheckIn")
+            .WithSummary("A passenger's check-in: state, seat, boarding pass and the allowed next actions.");
+        group.MapPost("/{passengerId}/complete", Complete).WithName("CompleteCheckIn")
+            .WithSummary("Complete check-in (IN_PROGRESS → COMPLETED): confirms the held seat or assigns one, and issues the boarding pass.");
+        group.MapPost("/{passengerId}/cancel", Cancel).WithName("CancelCheckIn")
+            .WithSummary("Cancel check-in before departure (→ CANCELLED): releases the seat and voids the boarding pass.");
+        group.MapGet("/{passengerId}/boarding-pass", GetBoardingPass).WithName("GetBoardingPass")
+            .WithSummary("The boarding pass as JSON, with its IATA BCBP string.");
+        group.MapGet("/{passengerId}/boarding-pass.png", GetBoardingPassImage).WithName("GetBoardingPassQrCode")
+            .WithSummary("The boarding pass's BCBP string as a QR code (PNG).")
+            .Produces(200, contentType: "image/png");
+        foreach (var status in new[] { 400, 401, 403, 404, 409, 415, 422, 503 })
+        {
+            group.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+        }
+        return group;
+    }
+
+    public static async Task<Results<Ok<CheckInsResponse>, ProblemHttpResult>> Start(
+        string flightId, StartCheckInRequest? request, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains,
+        IOptions<CheckInWindowOptions> window, TimeProvider time)
+    {
+        if (request?.PassengerIds is not { Count: > 0 } ids)
+        {
+            return Problems.Validation("passengerIds", "passengerIds must name at least one passenger of the booking.");
+        }
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(ids[i]))
+            {
+                return Problems.Validation($"passengerIds[{i}]", "A passenger id must not be blank.");
+            }
+            if (!user.MayActFor(ids[i]!))
+            {
+                return Problems.Create(403, ProblemCodes.Forbidden, $"Passenger {ids[i]} is not on this session's booking.", $"passengerIds[{i}]");
+            }
+            if (ids.Take(i).Contains(ids[i]))
+            {
+                return Problems.Validation($"passengerIds[{i}]", $"Passenger {ids[i]} is named twice.");
+            }
+        }
+        if (await FindFlightAsync(flightId, user, flights) is { } refused)
+        {
+            return refused;
+        }
+        // The window is the same for every passenger: checked once here, so a refused request starts nobody.
+        var flight = (await flights.FindAsync(flightId))!;
+        if (CheckInRules.OutsideWindow(time.GetUtcNow(), flight.Definition.Departure, window.Value) is { } closed)
+        {
+            return Problems.From(closed);
+        }
+
+        var context = Context(user);
+        var started = new List<CheckInResponse>(ids.Count);
+        foreach (var id in ids)
+        {
+            var result = await grains.GetCheckInGrain(flightId, id!).StartAsync(context);
+            if (!result.IsSuccess)
+            {
+                // Start is idempotent: repeating the request finishes the passengers this one did not reach.
+                return Problems.From(result.Error);
+            }
+            started.Add(ToResponse(result.Value));
+        }
+        return TypedResults.Ok(new CheckInsResponse(started));
+    }
+
+    public static Task<Results<Ok<CheckInResponse>, ProblemHttpResult>> Get(
+        string flightId, string passengerId, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains) =>
+        RunAsync(flightId, passengerId, user, flights, grains, (grain, _) => grain.GetAsync());
+
+    public static Task<Results<Ok<CheckInResponse>, ProblemHttpResult>> Complete(
+        string flightId, string passengerId, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains, SeatMapCache maps) =>
+        RunAsync(flightId, passengerId, user, flights, grains, async (grain, context) =>
+        {
+            var result = await grain.CompleteAsync(context);
+            maps.Invalidate(flightId);
+            return result;
+        });
+
+    public static async Task<Results<Ok<CheckInResponse>, ProblemHttpResult>> Cancel(
+        string flightId, string passengerId, CancelCheckInRequest? request, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains, SeatMapCache maps)
+    {
+        var reason = string.IsNullOrWhiteSpace(request?.Reason) ? "cancelled by the passenger" : request.Reason.Trim();
+        if (reason.Length > MaxReasonLength)
+        {
+            return Problems.Validation("reason", $"reason must be at most {MaxReasonLength} characters.");
+        }
+        return await RunAsync(flightId, passengerId, user, flights, grains, async (grain, context) =>
+        {
+            var result = await grain.CancelAsync(reason, context);
+            maps.Invalidate(flightId);
+            return result;
+        });
+    }
+
+    public static async Task<Results<Ok<BoardingPassResponse>, ProblemHttpResult>> GetBoardingPass(
+        string flightId, string passengerId, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains)
+    {
+        var found = await FindBoardingPassAsync(flightId, passengerId, user, flights, grains);
+        return found.Pass is { } pass ? TypedResults.Ok(ToResponse(pass)) : found.Problem!;
+    }
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetBoardingPassImage(
+        string flightId, string passengerId, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains)
+    {
+        var found = await FindBoardingPassAsync(flightId, passengerId, user, flights, grains);
+        if (found.Pass is not { } pass)
+        {
+            return found.Problem!;
+        }
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(pass.Bcbp, QRCodeGenerator.ECCLevel.M);
+        var png = new PngByteQRCode(data).GetGraphic(8);
+        return TypedResults.File(png, "image/png");
+    }
+
+    private static async Task<(BoardingPass? Pass, ProblemHttpResult? Problem)> FindBoardingPassAsync(
+        string flightId, string passengerId, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains)
+    {
+        if (await Authorize(flightId, passengerId, user, flights) is { } refused)
+        {
+            return (null, refused);
+        }
+        var result = await grains.GetCheckInGrain(flightId, passengerId).GetAsync();
+        if (!result.IsSuccess)
+        {
+            return (null, Problems.From(result.Error));
+        }
+        return result.Value.BoardingPass is { } pass
+            ? (pass, null)
+            : (null, Problems.Create(404, ProblemCodes.BoardingPassNotIssued, $"Passenger {passengerId} has no boarding pass for flight {flightId}: check-in is {Problems.CodeOf(result.Value.Status)}.", "passengerId"));
+    }
+
+    private static async Task<Results<Ok<CheckInResponse>, ProblemHttpResult>> RunAsync(
+        string flightId, string passengerId, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains,
+        Func<ICheckInGrain, CommandContext, Task<Result<CheckInView>>> command)
+    {
+        if (await Authorize(flightId, passengerId, user, flights) is { } refused)
+        {
+            return refused;
+        }
+        var result = await command(grains.GetCheckInGrain(flightId, passengerId), Context(user));
+        return result.IsSuccess ? TypedResults.Ok(ToResponse(result.Value)) : Problems.From(result.Error);
+    }
+
+    private static async Task<ProblemHttpResult?> Authorize(string flightId, string passengerId, ClaimsPrincipal user, FlightCatalog flights)
+    {
+        if (!user.MayActFor(passengerId))
+        {
+            return Problems.Create(403, ProblemCodes.Forbidden, $"Passenger {passengerId} is not on this session's booking.", "passengerId");
+        }
+        return await FindFlightAsync(flightId, user, flights);
+    }
+
+    private static async Task<ProblemHttpResult?> FindFlightAsync(string flightId, ClaimsPrincipal user, FlightCatalog flights)
+    {
+        if (await flights.FindAsync(flightId) is null)
+        {
+            return Problems.From(new Error(FailureCode.FlightNotFound, $"Flight {flightId} does not exist.", "flightId"));
+        }
+        return user.MayUseFlight(flightId)
+            ? null
+            : Problems.Create(403, ProblemCodes.Forbidden, $"Flight {flightId} is not on this session's booking.", "flightId");
+    }
+
+    private static CommandContext Context(ClaimsPrincipal user) =>
+        new($"booking:{user.Pnr()}", "passenger request", Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N"));
+
+    private static CheckInResponse ToResponse(CheckInView v) =>
+        new(v.FlightId, v.PassengerId, v.Status, v.SeatNumber, v.AllowedActions, v.OpensAt, v.ClosesAt,
+            v.BoardingPass is { } pass ? ToResponse(pass) : null, v.CancellationReason, v.Version, v.UpdatedAt);
+
+    private static BoardingPassResponse ToResponse(BoardingPass p) =>
+        new(p.FlightId, p.PassengerId, p.Pnr, p.FirstName, p.LastName, p.Origin, p.Destination, p.Departure, p.BoardingTime,
+            p.SeatNumber, p.Cabin, p.SequenceNumber, p.Bcbp, p.IssuedAt,
+            $"/api/flights/{Uri.EscapeDataString(p.FlightId)}/check-ins/{Uri.EscapeDataString(p.PassengerId)}/boarding-pass.png");
+}
