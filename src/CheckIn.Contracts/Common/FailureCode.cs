@@ -25,19 +25,16 @@ public enum FailureCode
     BookingExists = 8,
 
     /// <summary>Check-in has not opened yet for this flight (the error carries <c>opensAt</c>).</summary>
-    CheckInNotOpen = 9,
+    CheckinNotOpen = 9,
 
     /// <summary>Check-in has closed for this flight.</summary>
-    CheckInClosed = 10,
+    CheckinClosed = 10,
 
     /// <summary>The action needs a started check-in.</summary>
-    CheckInNotStarted = 11,
+    CheckinNotStarted = 11,
 
     /// <summary>The check-in was cancelled; start it again first.</summary>
-    CheckInCancelled = 12,
-
-    /// <summary>The check-in is already completed; cancel it first to change it.</summary>
-    CheckInCompleted = 13,
+    CheckinCancelled = 12,
 
     /// <summary>The check-in waits for a payment; it cannot complete before the payment succeeded.</summary>
     PaymentRequired = 14,

@@ -20,10 +20,10 @@ public static class CheckInRules
         if (now < opensAt)
         {
             var at = opensAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
-            return new Error(FailureCode.CheckInNotOpen, $"Check-in opens at {at}.", null, new Dictionary<string, string> { ["opensAt"] = at });
+            return new Error(FailureCode.CheckinNotOpen, $"Check-in opens at {at}.", null, new Dictionary<string, string> { ["opensAt"] = at });
         }
         return now >= ClosesAt(departure, window)
-            ? new Error(FailureCode.CheckInClosed, $"Check-in closed {window.Closes.TotalMinutes:0} minutes before departure.")
+            ? new Error(FailureCode.CheckinClosed, $"Check-in closed {window.Closes.TotalMinutes:0} minutes before departure.")
             : null;
     }
 
@@ -32,8 +32,8 @@ public static class CheckInRules
 
     public static Error? CanComplete(CheckInStatus status, DateTimeOffset now, DateTimeOffset departure, CheckInWindowOptions window) => status switch
     {
-        CheckInStatus.NotStarted => new Error(FailureCode.CheckInNotStarted, "Start the check-in first."),
-        CheckInStatus.Cancelled => new Error(FailureCode.CheckInCancelled, "The check-in was cancelled; start it again first."),
+        CheckInStatus.NotStarted => new Error(FailureCode.CheckinNotStarted, "Start the check-in first."),
+        CheckInStatus.Cancelled => new Error(FailureCode.CheckinCancelled, "The check-in was cancelled; start it again first."),
         CheckInStatus.WaitingForPayment => new Error(FailureCode.PaymentRequired, "The overweight-bag fee must be paid before check-in can complete."),
         CheckInStatus.Completed => null,
         _ => OutsideWindow(now, departure, window),
@@ -41,7 +41,7 @@ public static class CheckInRules
 
     public static Error? CanCancel(CheckInStatus status, DateTimeOffset now, DateTimeOffset departure) => status switch
     {
-        CheckInStatus.NotStarted => new Error(FailureCode.CheckInNotStarted, "There is no check-in to cancel."),
+        CheckInStatus.NotStarted => new Error(FailureCode.CheckinNotStarted, "There is no check-in to cancel."),
         CheckInStatus.Cancelled => null,
         _ when now >= departure => new Error(FailureCode.FlightDeparted, "The flight has departed; the check-in can no longer be cancelled."),
         _ => null,

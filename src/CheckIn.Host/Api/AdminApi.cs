@@ -55,7 +55,8 @@ internal static class AdminApi
             .WithSummary("The flight's seat audit trail, oldest first, optionally for one seat.")
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(503);
         group.MapGet("/flights/{flightId}/check-in-events", GetCheckInEvents).WithName("GetCheckInEvents")
-            .WithSummary("The check-in audit trail of a flight (optionally one passenger), oldest first: who, what, why, when.");
+            .WithSummary("The check-in audit trail of a flight (optionally one passenger), oldest first: who, what, why, when.")
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(503);
         return group;
     }
 

@@ -39,24 +39,32 @@ internal static class CheckInsApi
             .WithTags("Check-in")
             .RequireAuthorization()
             .AddEndpointFilter<IdempotencyFilter>();
-        group.MapPost("", Start).WithName("StartCheckIn")
-            .WithSummary("Start check-in for one or more passengers of the session's booking (NOT_STARTED or CANCELLED → IN_PROGRESS).");
-        group.MapGet("/{passengerId}", Get).WithName("GetCheckIn")
-            .WithSummary("A passenger's check-in: state, seat, boarding pass and the allowed next actions.");
-        group.MapPost("/{passengerId}/complete", Complete).WithName("CompleteCheckIn")
-            .WithSummary("Complete check-in (IN_PROGRESS → COMPLETED): confirms the held seat or assigns one, and issues the boarding pass.");
-        group.MapPost("/{passengerId}/cancel", Cancel).WithName("CancelCheckIn")
-            .WithSummary("Cancel check-in before departure (→ CANCELLED): releases the seat and voids the boarding pass.");
-        group.MapGet("/{passengerId}/boarding-pass", GetBoardingPass).WithName("GetBoardingPass")
-            .WithSummary("The boarding pass as JSON, with its IATA BCBP string.");
-        group.MapGet("/{passengerId}/boarding-pass.png", GetBoardingPassImage).WithName("GetBoardingPassQrCode")
+        Command(group.MapPost("", Start).WithName("StartCheckIn")
+            .WithSummary("Start check-in for one or more passengers of the session's booking (NOT_STARTED or CANCELLED → IN_PROGRESS)."));
+        Query(group.MapGet("/{passengerId}", Get).WithName("GetCheckIn")
+            .WithSummary("A passenger's check-in: state, seat, boarding pass and the allowed next actions."));
+        Command(group.MapPost("/{passengerId}/complete", Complete).WithName("CompleteCheckIn")
+            .WithSummary("Complete check-in (IN_PROGRESS → COMPLETED): confirms the held seat or assigns one, and issues the boarding pass."));
+        Command(group.MapPost("/{passengerId}/cancel", Cancel).WithName("CancelCheckIn")
+            .WithSummary("Cancel check-in before departure (→ CANCELLED): releases the seat and voids the boarding pass."));
+        Query(group.MapGet("/{passengerId}/boarding-pass", GetBoardingPass).WithName("GetBoardingPass")
+            .WithSummary("The boarding pass as JSON, with its IATA BCBP string."));
+        Query(group.MapGet("/{passengerId}/boarding-pass.png", GetBoardingPassImage).WithName("GetBoardingPassQrCode")
             .WithSummary("The boarding pass's BCBP string as a QR code (PNG).")
-            .Produces(200, contentType: "image/png");
-        foreach (var status in new[] { 400, 401, 403, 404, 409, 415, 422, 503 })
-        {
-            group.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
-        }
+            .Produces(200, contentType: "image/png"));
         return group;
+    }
+
+    private static void Command(RouteHandlerBuilder endpoint) => Refusals(endpoint, 400, 401, 403, 404, 409, 415, 422, 503);
+
+    private static void Query(RouteHandlerBuilder endpoint) => Refusals(endpoint, 401, 403, 404, 503);
+
+    private static void Refusals(RouteHandlerBuilder endpoint, params int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            endpoint.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+        }
     }
 
     public static async Task<Results<Ok<CheckInsResponse>, ProblemHttpResult>> Start(

@@ -36,8 +36,8 @@ public static class Problems
         FailureCode.ValidationFailed => StatusCodes.Status400BadRequest,
         FailureCode.FlightNotFound or FailureCode.SeatNotFound or FailureCode.PassengerNotFound => StatusCodes.Status404NotFound,
         FailureCode.SeatUnavailable or FailureCode.NotHolder or FailureCode.FlightExists or FailureCode.BookingExists
-            or FailureCode.CheckInNotOpen or FailureCode.CheckInClosed or FailureCode.CheckInNotStarted or FailureCode.CheckInCancelled
-            or FailureCode.CheckInCompleted or FailureCode.PaymentRequired or FailureCode.NoSeatAvailable or FailureCode.FlightDeparted => StatusCodes.Status409Conflict,
+            or FailureCode.CheckinNotOpen or FailureCode.CheckinClosed or FailureCode.CheckinNotStarted or FailureCode.CheckinCancelled
+            or FailureCode.PaymentRequired or FailureCode.NoSeatAvailable or FailureCode.FlightDeparted => StatusCodes.Status409Conflict,
         FailureCode.HoldExpired => StatusCodes.Status410Gone,
         _ => StatusCodes.Status500InternalServerError,
     };

@@ -35,12 +35,12 @@ public sealed class CheckInApi(HttpClient client)
     /// <summary>
     /// Two cabins: business rows 1-2 (AC_DF), economy rows 3-6 (ABC_DEF); row 5 is an exit row, seat 6F is blocked.
     /// </summary>
-    public static object FlightDefinition(string flightId, string destination = "CDG") => new
+    public static object FlightDefinition(string flightId, string destination = "CDG", DateTimeOffset? departure = null) => new
     {
         flightId,
         origin = "LHR",
         destination,
-        departure = "2030-06-01T09:30:00+00:00",
+        departure = departure ?? new DateTimeOffset(2030, 6, 1, 9, 30, 0, TimeSpan.Zero),
         layout = new
         {
             cabins = new object[]
@@ -62,10 +62,11 @@ public sealed class CheckInApi(HttpClient client)
         flights,
     };
 
-    public async Task<string> CreateFlightAsync()
+    /// <summary>A new flight; by default it departs in 2030, far outside the check-in window.</summary>
+    public async Task<string> CreateFlightAsync(DateTimeOffset? departure = null)
     {
         var flightId = NewFlightId();
-        using var response = await AdminPostAsync("/api/admin/flights", FlightDefinition(flightId));
+        using var response = await AdminPostAsync("/api/admin/flights", FlightDefinition(flightId, departure: departure));
         await EnsureStatusAsync(response, 201);
         return flightId;
     }

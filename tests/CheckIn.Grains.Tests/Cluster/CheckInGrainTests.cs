@@ -130,8 +130,8 @@ public sealed class CheckInGrainTests(ClusterFixture fixture)
         var passenger = $"{pnr}-1";
         var checkIn = _grains.GetCheckInGrain(flight, passenger);
 
-        Refused(await checkIn.CompleteAsync(Commands.By(passenger)), FailureCode.CheckInNotStarted);
-        Refused(await checkIn.CancelAsync("x", Commands.By(passenger)), FailureCode.CheckInNotStarted);
+        Refused(await checkIn.CompleteAsync(Commands.By(passenger)), FailureCode.CheckinNotStarted);
+        Refused(await checkIn.CancelAsync("x", Commands.By(passenger)), FailureCode.CheckinNotStarted);
 
         var view = Ok(await checkIn.GetAsync());
         Assert.Equal((CheckInStatus.NotStarted, 0L), (view.Status, view.Version));
@@ -146,7 +146,7 @@ public sealed class CheckInGrainTests(ClusterFixture fixture)
 
         var result = await _grains.GetCheckInGrain(flight, passenger).StartAsync(Commands.By(passenger));
 
-        Refused(result, FailureCode.CheckInNotOpen);
+        Refused(result, FailureCode.CheckinNotOpen);
         Assert.True(DateTimeOffset.TryParse(result.Error!.Extensions!["opensAt"], out var opensAt));
         var departure = (await _grains.GetFlightGrain(flight).GetAsync())!.Definition.Departure;
         Assert.Equal(departure.AddHours(-24), opensAt);

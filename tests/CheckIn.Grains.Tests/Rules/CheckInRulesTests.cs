@@ -18,7 +18,7 @@ public sealed class CheckInRulesTests
     {
         var error = CheckInRules.OutsideWindow(Departure.AddHours(-24).AddTicks(-1), Departure, Window);
 
-        Assert.Equal(FailureCode.CheckInNotOpen, error?.Code);
+        Assert.Equal(FailureCode.CheckinNotOpen, error?.Code);
         Assert.Equal("2031-05-31T09:30:00Z", error!.Extensions!["opensAt"]);
     }
 
@@ -27,8 +27,8 @@ public sealed class CheckInRulesTests
     {
         Assert.Null(CheckInRules.OutsideWindow(Departure.AddHours(-24), Departure, Window));
         Assert.Null(CheckInRules.OutsideWindow(Departure.AddMinutes(-45).AddTicks(-1), Departure, Window));
-        Assert.Equal(FailureCode.CheckInClosed, CheckInRules.OutsideWindow(Departure.AddMinutes(-45), Departure, Window)?.Code);
-        Assert.Equal(FailureCode.CheckInClosed, CheckInRules.OutsideWindow(Departure.AddDays(1), Departure, Window)?.Code);
+        Assert.Equal(FailureCode.CheckinClosed, CheckInRules.OutsideWindow(Departure.AddMinutes(-45), Departure, Window)?.Code);
+        Assert.Equal(FailureCode.CheckinClosed, CheckInRules.OutsideWindow(Departure.AddDays(1), Departure, Window)?.Code);
     }
 
     [Fact]
@@ -37,12 +37,12 @@ public sealed class CheckInRulesTests
         var window = new CheckInWindowOptions { Opens = TimeSpan.FromHours(48), Closes = TimeSpan.FromHours(1) };
 
         Assert.Null(CheckInRules.OutsideWindow(Departure.AddHours(-47), Departure, window));
-        Assert.Equal(FailureCode.CheckInClosed, CheckInRules.OutsideWindow(Departure.AddMinutes(-50), Departure, window)?.Code);
+        Assert.Equal(FailureCode.CheckinClosed, CheckInRules.OutsideWindow(Departure.AddMinutes(-50), Departure, window)?.Code);
     }
 
     [Theory]
-    [InlineData(CheckInStatus.NotStarted, FailureCode.CheckInNotStarted)]
-    [InlineData(CheckInStatus.Cancelled, FailureCode.CheckInCancelled)]
+    [InlineData(CheckInStatus.NotStarted, FailureCode.CheckinNotStarted)]
+    [InlineData(CheckInStatus.Cancelled, FailureCode.CheckinCancelled)]
     [InlineData(CheckInStatus.WaitingForPayment, FailureCode.PaymentRequired)]
     public void Only_a_check_in_in_progress_can_complete(CheckInStatus status, FailureCode expected)
     {
@@ -56,7 +56,7 @@ public sealed class CheckInRulesTests
     [Fact]
     public void Completing_after_the_window_closed_is_refused()
     {
-        Assert.Equal(FailureCode.CheckInClosed, CheckInRules.CanComplete(CheckInStatus.InProgress, Departure.AddMinutes(-10), Departure, Window)?.Code);
+        Assert.Equal(FailureCode.CheckinClosed, CheckInRules.CanComplete(CheckInStatus.InProgress, Departure.AddMinutes(-10), Departure, Window)?.Code);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class CheckInRulesTests
         Assert.Null(CheckInRules.CanCancel(CheckInStatus.Completed, Departure.AddMinutes(-1), Departure));
         Assert.Null(CheckInRules.CanCancel(CheckInStatus.Cancelled, Departure.AddDays(1), Departure));
         Assert.Equal(FailureCode.FlightDeparted, CheckInRules.CanCancel(CheckInStatus.Completed, Departure, Departure)?.Code);
-        Assert.Equal(FailureCode.CheckInNotStarted, CheckInRules.CanCancel(CheckInStatus.NotStarted, Departure.AddHours(-3), Departure)?.Code);
+        Assert.Equal(FailureCode.CheckinNotStarted, CheckInRules.CanCancel(CheckInStatus.NotStarted, Departure.AddHours(-3), Departure)?.Code);
     }
 
     [Fact]
