@@ -1,3 +1,4 @@
+using CheckIn.Contracts.CheckIns;
 using CheckIn.Contracts.Seats;
 using CheckIn.Durable.Tests.Infrastructure;
 using CheckIn.Grains.Audit;
@@ -54,4 +55,32 @@ public sealed class AuditLogTests(DurableServicesFixture services)
 
     private static SeatAuditEvent Event(string flight, string seat, SeatStatus from, SeatStatus to, DateTimeOffset at, long version, string? passengerId) =>
         new(Guid.NewGuid(), flight, seat, from, to, passengerId, "agent:test", $"{from}->{to}", at, $"corr-{version}", version);
+}
+
+[Collection(DurableCollection.Name)]
+public sealed class CheckInAuditLogTests(DurableServicesFixture services)
+{
+    private static readonly DateTimeOffset T0 = new(2030, 3, 4, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Check_in_events_are_kept_once_each_and_read_back_per_passenger_in_order()
+    {
+        var db = await services.CreateMigratedDatabaseAsync();
+        await using var cluster = await TestClusters.StartAsync(db, $"svc-{Guid.NewGuid():N}");
+        var audit = cluster.Silos[0].ServiceProvider.GetRequiredService<ICheckInAuditLog>();
+        var start = Event("P1", "START", CheckInStatus.NotStarted, CheckInStatus.InProgress, T0, 1, seat: null);
+        var complete = Event("P1", "COMPLETE", CheckInStatus.InProgress, CheckInStatus.Completed, T0.AddMinutes(3), 2, seat: "12C");
+        var other = Event("P2", "START", CheckInStatus.NotStarted, CheckInStatus.InProgress, T0.AddMinutes(1), 1, seat: null);
+
+        await audit.AppendAsync([complete, start]);
+        await audit.AppendAsync([start, complete, other]);
+
+        var events = await audit.QueryAsync("CI100", "P1", 100);
+        Assert.Equal([start, complete], events);
+        Assert.Equal(3, (await audit.QueryAsync("CI100", null, 100)).Count);
+        Assert.Equal("IN_PROGRESS", await Db.ScalarAsync<string>(db, $"SELECT to_status FROM checkin_events WHERE event_id = '{start.EventId}'"));
+    }
+
+    private static CheckInAuditEvent Event(string passengerId, string action, CheckInStatus from, CheckInStatus to, DateTimeOffset at, long version, string? seat) =>
+        new(Guid.NewGuid(), "CI100", passengerId, action, from, to, seat, $"booking:{passengerId}", "passenger request", at, Guid.NewGuid().ToString("N"), version);
 }
