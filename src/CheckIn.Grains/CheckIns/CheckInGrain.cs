@@ -241,16 +241,9 @@ internal sealed partial class CheckInGrain(
 
     private async Task PublishAsync()
     {
-        try
+        if (await Outbox.PublishAsync(state.State.UnpublishedEvents, events => auditLog.AppendAsync(events)) is { } failure)
         {
-            await auditLog.AppendAsync([.. state.State.UnpublishedEvents]);
-            // Cleared in memory only: the next write persists the empty outbox; a crash before it re-appends
-            // (the log ignores duplicate event ids).
-            state.State.UnpublishedEvents.Clear();
-        }
-        catch (Exception ex)
-        {
-            LogAuditAppendFailed(logger, ex, _flightId, _passengerId, state.State.UnpublishedEvents.Count);
+            LogAuditAppendFailed(logger, failure, _flightId, _passengerId, state.State.UnpublishedEvents.Count);
         }
     }
 
