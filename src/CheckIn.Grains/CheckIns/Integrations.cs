@@ -1,0 +1,50 @@
+namespace CheckIn.Grains.CheckIns;
+
+/// <summary>What the Weight service said about a bag.</summary>
+/// <param name="WeightKg">The weight, when the service answered with one.</param>
+/// <param name="Unavailable">The service did not answer in time, failed, or its circuit is open.</param>
+/// <param name="RetryAfter">When it is worth asking again (for the Retry-After header), if known.</param>
+[GenerateSerializer, Immutable, Alias("checkin.BagWeighing")]
+public sealed record BagWeighing(
+    [property: Id(0)] decimal? WeightKg,
+    [property: Id(1)] bool Unavailable,
+    [property: Id(2)] TimeSpan? RetryAfter = null)
+{
+    public static BagWeighing Weighed(decimal kg) => new(kg, false);
+
+    public static BagWeighing NotAvailable(TimeSpan? retryAfter = null) => new(null, true, retryAfter);
+}
+
+/// <summary>The Weight service, as the check-in grain sees it (implemented over HTTP by the Host).</summary>
+public interface IBagScale
+{
+    /// <summary>The bag's weight; never throws for an unreachable or failing service (answers Unavailable).</summary>
+    Task<BagWeighing> WeighAsync(string bagTag, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A payment intent to create at the provider.</summary>
+[GenerateSerializer, Immutable, Alias("checkin.PaymentRequest")]
+public sealed record PaymentRequest(
+    [property: Id(0)] decimal Amount,
+    [property: Id(1)] string Currency,
+    [property: Id(2)] string Reference,
+    [property: Id(3)] string Description,
+    [property: Id(4)] string IdempotencyKey);
+
+/// <summary>The provider's answer: the intent's id and pay link, or Unavailable.</summary>
+[GenerateSerializer, Immutable, Alias("checkin.PaymentIntentCreated")]
+public sealed record PaymentIntentCreated(
+    [property: Id(0)] string? IntentId,
+    [property: Id(1)] string? PayUrl,
+    [property: Id(2)] bool Unavailable,
+    [property: Id(3)] TimeSpan? RetryAfter = null);
+
+/// <summary>The payment provider, as the check-in grain sees it (implemented over HTTP by the Host).</summary>
+public interface IPaymentGateway
+{
+    /// <summary>Creates (or, for a repeated idempotency key, finds) an intent; never throws for an unreachable provider.</summary>
+    Task<PaymentIntentCreated> CreateIntentAsync(PaymentRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels an unpaid intent; false when the provider could not be reached or refused.</summary>
+    Task<bool> CancelIntentAsync(string intentId, CancellationToken cancellationToken = default);
+}
