@@ -4,15 +4,19 @@ namespace CheckIn.Grains.CheckIns;
 /// <param name="WeightKg">The weight, when the service answered with one.</param>
 /// <param name="Unavailable">The service did not answer in time, failed, or its circuit is open.</param>
 /// <param name="RetryAfter">When it is worth asking again (for the Retry-After header), if known.</param>
+/// <param name="NotFound">The service answered that it has no bag with that tag.</param>
 [GenerateSerializer, Immutable, Alias("checkin.BagWeighing")]
 public sealed record BagWeighing(
     [property: Id(0)] decimal? WeightKg,
     [property: Id(1)] bool Unavailable,
-    [property: Id(2)] TimeSpan? RetryAfter = null)
+    [property: Id(2)] TimeSpan? RetryAfter = null,
+    [property: Id(3)] bool NotFound = false)
 {
     public static BagWeighing Weighed(decimal kg) => new(kg, false);
 
     public static BagWeighing NotAvailable(TimeSpan? retryAfter = null) => new(null, true, retryAfter);
+
+    public static BagWeighing UnknownTag() => new(null, false, null, true);
 }
 
 /// <summary>The Weight service, as the check-in grain sees it (implemented over HTTP by the Host).</summary>
