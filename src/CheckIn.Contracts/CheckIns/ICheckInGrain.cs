@@ -20,9 +20,25 @@ public interface ICheckInGrain : IGrainWithStringKey
     /// </summary>
     Task<Result<CheckInView>> CompleteAsync(CommandContext context);
 
-    /// <summary>Any started state → CANCELLED before departure; releases the seat and records why.</summary>
+    /// <summary>Any started state → CANCELLED before departure; releases the seat, voids an unpaid intent, records why.</summary>
     Task<Result<CheckInView>> CancelAsync(string reason, CommandContext context);
+
+    /// <summary>
+    /// Weighs the bag (Weight service) and adds it; an overweight bag creates a payment intent for the unpaid fees
+    /// and moves IN_PROGRESS → WAITING_FOR_PAYMENT. Adding a bag tag already added answers the current state.
+    /// </summary>
+    Task<Result<CheckInView>> AddBagAsync(string bagTag, CommandContext context);
+
+    /// <summary>A new payment intent for the unpaid fees, after the previous one failed or was cancelled.</summary>
+    Task<Result<CheckInView>> RetryPaymentAsync(CommandContext context);
+
+    /// <summary>Applies a verified payment webhook event once per event id; terminal intent states never change.</summary>
+    Task<Result<PaymentEventOutcome>> ApplyPaymentEventAsync(PaymentEvent paymentEvent, CommandContext context);
 }
+
+/// <summary>What a payment event did, and the check-in after it.</summary>
+[GenerateSerializer, Immutable, Alias("checkin.PaymentEventOutcome")]
+public sealed record PaymentEventOutcome([property: Id(0)] PaymentEventEffect Effect, [property: Id(1)] CheckInView CheckIn);
 
 /// <summary>Hands out a flight's check-in sequence numbers (key: flight id), 1, 2, 3, ... never twice.</summary>
 public interface ICheckInSequenceGrain : IGrainWithStringKey

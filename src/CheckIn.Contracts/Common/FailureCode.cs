@@ -47,6 +47,27 @@ public enum FailureCode
 
     /// <summary>The passenger is not on a booking for this flight.</summary>
     PassengerNotFound = 17,
+
+    /// <summary>The check-in is completed; cancel it first to change it.</summary>
+    CheckinCompleted = 18,
+
+    /// <summary>The bag weighs more than the most that may be checked; it must be repacked.</summary>
+    BagTooHeavy = 19,
+
+    /// <summary>The passenger already has the most bags allowed.</summary>
+    BagLimitReached = 20,
+
+    /// <summary>The Weight service does not know this bag tag.</summary>
+    UnknownBagTag = 21,
+
+    /// <summary>The Weight service did not answer; nothing changed, retry later.</summary>
+    WeightServiceUnavailable = 22,
+
+    /// <summary>The payment provider did not answer; nothing changed, retry later.</summary>
+    PaymentServiceUnavailable = 23,
+
+    /// <summary>There is nothing to pay, or a payment is already waiting to be paid.</summary>
+    PaymentNotRequired = 24,
 }
 
 /// <summary>An expected failure: a code, a human-readable detail and, where one input caused it, that input's name.</summary>

@@ -22,6 +22,17 @@ internal sealed class CheckInState
 
     public string? CancellationReason { get; set; }
 
+    public List<CheckedBag> Bags { get; set; } = [];
+
+    /// <summary>Every payment intent created for this check-in, oldest first.</summary>
+    public List<PaymentIntent> Payments { get; set; } = [];
+
+    /// <summary>Payment webhook event ids already applied: a repeated delivery changes nothing (kept for good).</summary>
+    public List<string> ProcessedPaymentEvents { get; set; } = [];
+
+    /// <summary>Intents a cancellation voided here and still has to cancel at the provider.</summary>
+    public List<string> IntentsToVoid { get; set; } = [];
+
     /// <summary>A seat a cancellation has still to release (written with the cancellation, cleared once released).</summary>
     public string? SeatToRelease { get; set; }
 
@@ -44,6 +55,9 @@ internal sealed partial class CheckInGrain(
     ICheckInAuditLog auditLog,
     TimeProvider time,
     IOptions<CheckInWindowOptions> window,
+    IOptions<BaggageOptions> baggage,
+    IBagScale scale,
+    IPaymentGateway payments,
     ILogger<CheckInGrain> logger) : Grain, ICheckInGrain
 {
     private const int MaxAutoAssignAttempts = 20;
@@ -66,6 +80,199 @@ internal sealed partial class CheckInGrain(
         if (state.State.SeatToRelease is not null && state.RecordExists)
         {
             await ReleaseCancelledSeatAsync(CommandContext.System("finishing an interrupted cancellation"));
+        }
+        if (state.State.IntentsToVoid.Count > 0)
+        {
+            await VoidIntentsAsync();
+        }
+    }
+
+    public async Task<Result<CheckInView>> AddBagAsync(string bagTag, CommandContext context)
+    {
+        if (await LoadAsync() is { } missing)
+        {
+            return Result<CheckInView>.Fail(missing);
+        }
+        var s = state.State;
+        if (s.Bags.Any(b => b.BagTag == bagTag))
+        {
+            return Result<CheckInView>.Ok(View());
+        }
+        var from = s.Status;
+        if (CheckInRules.CanAddBag(from, s.Bags.Count, time.GetUtcNow(), _flight!.Definition.Departure, window.Value, baggage.Value) is { } refused)
+        {
+            return Result<CheckInView>.Fail(refused);
+        }
+
+        var weighing = await scale.WeighAsync(bagTag);
+        if (weighing.NotFound)
+        {
+            return Result<CheckInView>.Fail(FailureCode.UnknownBagTag, $"The Weight service knows no bag tagged {bagTag}.", "bagTag");
+        }
+        if (weighing.WeightKg is not { } weightKg)
+        {
+            return Result<CheckInView>.Fail(Unavailable(FailureCode.WeightServiceUnavailable, "The Weight service did not answer; nothing changed. Try again shortly.", weighing.RetryAfter));
+        }
+        var assessed = CheckInRules.AssessBag(bagTag, weightKg, time.GetUtcNow(), baggage.Value);
+        if (!assessed.IsSuccess)
+        {
+            return Result<CheckInView>.Fail(assessed.Error);
+        }
+
+        var bag = assessed.Value;
+        var to = from;
+        if (bag.Overweight)
+        {
+            var created = await CreateIntentAsync(CheckInRules.UnpaidFees([.. s.Bags, bag], s.Payments), $"Overweight bag {bagTag} ({weightKg} kg)");
+            if (!created.IsSuccess)
+            {
+                return Result<CheckInView>.Fail(created.Error);
+            }
+            // Every unpaid overweight bag is charged by the new intent.
+            s.Bags = [.. s.Bags.Select(b => b.Overweight && !IsPaid(b) ? b with { PaymentIntentId = created.Value.IntentId } : b)];
+            bag = bag with { PaymentIntentId = created.Value.IntentId };
+            s.Payments.Add(created.Value);
+            to = CheckInStatus.WaitingForPayment;
+        }
+        s.Bags.Add(bag);
+        await CommitAsync("ADD_BAG", from, to, context with { Reason = $"bag {bagTag} {weightKg} kg{(bag.Overweight ? ", overweight" : "")}" });
+        return Result<CheckInView>.Ok(View());
+    }
+
+    public async Task<Result<CheckInView>> RetryPaymentAsync(CommandContext context)
+    {
+        if (await LoadAsync() is { } missing)
+        {
+            return Result<CheckInView>.Fail(missing);
+        }
+        var s = state.State;
+        if (s.Status != CheckInStatus.WaitingForPayment)
+        {
+            return Result<CheckInView>.Fail(FailureCode.PaymentNotRequired, "The check-in is not waiting for a payment.");
+        }
+        if (s.Payments.Count > 0 && s.Payments[^1].Status == PaymentStatus.RequiresPayment)
+        {
+            // The current intent can still be paid: the same pay link again.
+            return Result<CheckInView>.Ok(View());
+        }
+        var created = await CreateIntentAsync(CheckInRules.UnpaidFees(s.Bags, s.Payments), "Overweight bag fees (new attempt)");
+        if (!created.IsSuccess)
+        {
+            return Result<CheckInView>.Fail(created.Error);
+        }
+        s.Bags = [.. s.Bags.Select(b => b.Overweight && !IsPaid(b) ? b with { PaymentIntentId = created.Value.IntentId } : b)];
+        s.Payments.Add(created.Value);
+        await CommitAsync("RETRY_PAYMENT", s.Status, s.Status, context);
+        return Result<CheckInView>.Ok(View());
+    }
+
+    public async Task<Result<PaymentEventOutcome>> ApplyPaymentEventAsync(PaymentEvent paymentEvent, CommandContext context)
+    {
+        if (await LoadAsync() is { } missing)
+        {
+            return Result<PaymentEventOutcome>.Fail(missing);
+        }
+        var s = state.State;
+        if (s.ProcessedPaymentEvents.Contains(paymentEvent.EventId))
+        {
+            return Outcome(PaymentEventEffect.Duplicate);
+        }
+        var index = s.Payments.FindIndex(p => p.IntentId == paymentEvent.IntentId);
+        if (index < 0)
+        {
+            LogUnknownIntent(logger, _flightId, _passengerId, paymentEvent.IntentId, paymentEvent.EventId);
+            return Outcome(PaymentEventEffect.UnknownIntent);
+        }
+        var intent = s.Payments[index];
+        s.ProcessedPaymentEvents.Add(paymentEvent.EventId);
+        var from = s.Status;
+        if (CheckInRules.NextPaymentStatus(intent.Status, paymentEvent.Outcome) is not { } next)
+        {
+            // Out of order or conflicting: the intent's terminal state stands. The event id is remembered.
+            await WriteAsync();
+            return Outcome(PaymentEventEffect.IntentAlreadyFinal);
+        }
+
+        var now = time.GetUtcNow();
+        var refundDue = next == PaymentStatus.Succeeded && from == CheckInStatus.Cancelled;
+        s.Payments[index] = intent with { Status = next, UpdatedAt = now, RefundDue = refundDue };
+        var resumes = next == PaymentStatus.Succeeded && from == CheckInStatus.WaitingForPayment && CheckInRules.UnpaidFees(s.Bags, s.Payments) == 0;
+        var action = next switch
+        {
+            PaymentStatus.Succeeded when refundDue => "PAYMENT_SUCCEEDED_AFTER_CANCEL",
+            PaymentStatus.Succeeded => "PAYMENT_SUCCEEDED",
+            PaymentStatus.Failed => "PAYMENT_FAILED",
+            _ => "PAYMENT_CANCELED",
+        };
+        var reason = refundDue
+            ? $"payment {intent.IntentId} succeeded after cancellation: {intent.Amount.Amount} {intent.Amount.Currency} to refund"
+            : $"payment {intent.IntentId} {action[8..].ToLowerInvariant().Replace('_', ' ')} (event {paymentEvent.EventId})";
+        await CommitAsync(action, from, resumes ? CheckInStatus.InProgress : from, context with { Reason = reason });
+        return Outcome(PaymentEventEffect.Applied);
+    }
+
+    private Result<PaymentEventOutcome> Outcome(PaymentEventEffect effect) => Result<PaymentEventOutcome>.Ok(new PaymentEventOutcome(effect, View()));
+
+    private bool IsPaid(CheckedBag bag) =>
+        bag.PaymentIntentId is { } id && state.State.Payments.Any(p => p.IntentId == id && p.Status == PaymentStatus.Succeeded);
+
+    private async Task<Result<PaymentIntent>> CreateIntentAsync(decimal amount, string description)
+    {
+        var currency = baggage.Value.Currency;
+        // Keyed by this check-in and attempt number: a retry after a lost answer finds the same intent.
+        var key = $"{GrainKeys.Compound(_flightId, _passengerId)}/payment/{state.State.Payments.Count + 1}";
+        var created = await payments.CreateIntentAsync(new PaymentRequest(amount, currency, GrainKeys.Compound(_flightId, _passengerId), description, key));
+        if (created.Unavailable || created.IntentId is null)
+        {
+            return Result<PaymentIntent>.Fail(Unavailable(FailureCode.PaymentServiceUnavailable, "The payment provider did not answer; nothing changed. Try again shortly.", created.RetryAfter));
+        }
+        var now = time.GetUtcNow();
+        return Result<PaymentIntent>.Ok(new PaymentIntent(created.IntentId, new Money(amount, currency), PaymentStatus.RequiresPayment, created.PayUrl, false, now, now));
+    }
+
+    private static Error Unavailable(FailureCode code, string detail, TimeSpan? retryAfter) =>
+        new(code, detail, null, new Dictionary<string, string>
+        {
+            ["retryAfter"] = ((int)Math.Ceiling((retryAfter ?? TimeSpan.FromSeconds(5)).TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+    /// <summary>
+    /// Cancels at the provider the intents a cancellation left unpaid. Only the provider's answer makes an intent
+    /// CANCELED here: an intent that was paid meanwhile stays open until its webhook says SUCCEEDED (then recorded
+    /// for refund).
+    /// </summary>
+    private async Task VoidIntentsAsync()
+    {
+        var now = time.GetUtcNow();
+        foreach (var intentId in state.State.IntentsToVoid.ToList())
+        {
+            var answer = await payments.CancelIntentAsync(intentId);
+            if (answer == IntentCancellation.Unavailable)
+            {
+                // Kept for the next activation.
+                LogVoidFailed(logger, _flightId, _passengerId, intentId);
+                continue;
+            }
+            state.State.IntentsToVoid.Remove(intentId);
+            var i = state.State.Payments.FindIndex(p => p.IntentId == intentId);
+            if (answer == IntentCancellation.Canceled && i >= 0 && state.State.Payments[i].Status == PaymentStatus.RequiresPayment)
+            {
+                state.State.Payments[i] = state.State.Payments[i] with { Status = PaymentStatus.Canceled, UpdatedAt = now };
+            }
+        }
+        await WriteAsync();
+    }
+
+    private async Task WriteAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            await state.ReadStateAsync();
+            throw;
         }
     }
 
@@ -150,8 +357,13 @@ internal sealed partial class CheckInGrain(
         state.State.SeatNumber = null;
         state.State.BoardingPass = null;
         state.State.CancellationReason = reason;
+        state.State.IntentsToVoid.AddRange(state.State.Payments.Where(p => p.Status == PaymentStatus.RequiresPayment).Select(p => p.IntentId));
         await CommitAsync("CANCEL", from, CheckInStatus.Cancelled, context with { Reason = reason });
         await ReleaseCancelledSeatAsync(context with { Reason = $"check-in cancelled: {reason}" });
+        if (state.State.IntentsToVoid.Count > 0)
+        {
+            await VoidIntentsAsync();
+        }
         return Result<CheckInView>.Ok(View());
     }
 
@@ -210,10 +422,11 @@ internal sealed partial class CheckInGrain(
         var cabin = _flight.FindSeat(seatNumber)?.Cabin ?? CheckInRules.CabinOf(_flight);
         var bcbp = Bcbp.Encode(new BcbpData(
             _passenger!.LastName, _passenger.FirstName, _pnr, flight.Origin, flight.Destination, flight.FlightId,
-            DateOnly.FromDateTime(flight.Departure.DateTime), cabin, seatNumber, sequence, BagsChecked: false));
+            DateOnly.FromDateTime(flight.Departure.DateTime), cabin, seatNumber, sequence, BagsChecked: state.State.Bags.Count > 0));
         return new BoardingPass(
             _flightId, _passengerId, _pnr, _passenger.FirstName, _passenger.LastName, flight.Origin, flight.Destination,
-            flight.Departure, flight.Departure - window.Value.BoardingBeforeDeparture, seatNumber, cabin, sequence, bcbp, time.GetUtcNow());
+            flight.Departure, flight.Departure - window.Value.BoardingBeforeDeparture, seatNumber, cabin, sequence, bcbp, time.GetUtcNow(),
+            state.State.Bags.Count);
     }
 
     private async Task CommitAsync(string action, CheckInStatus from, CheckInStatus to, CommandContext context)
@@ -275,7 +488,8 @@ internal sealed partial class CheckInGrain(
         return new CheckInView(
             _flightId, _passengerId, s.Status, s.SeatNumber, s.BoardingPass,
             CheckInRules.AllowedActions(s.Status, time.GetUtcNow(), departure, w),
-            CheckInRules.OpensAt(departure, w), CheckInRules.ClosesAt(departure, w), s.Version, s.UpdatedAt, s.CancellationReason);
+            CheckInRules.OpensAt(departure, w), CheckInRules.ClosesAt(departure, w), s.Version, s.UpdatedAt, s.CancellationReason,
+            [.. s.Bags], [.. s.Payments]);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Check-in {FlightId}/{PassengerId} {Action}: {From} -> {To} by {Actor}: {Reason}")]
@@ -283,6 +497,12 @@ internal sealed partial class CheckInGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Check-in {FlightId}/{PassengerId}: seat {SeatNumber} was not theirs any more ({Code})")]
     private static partial void LogSeatLost(ILogger logger, string flightId, string passengerId, string seatNumber, FailureCode code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Check-in {FlightId}/{PassengerId}: payment event {EventId} names intent {IntentId}, which is not this check-in's; ignored")]
+    private static partial void LogUnknownIntent(ILogger logger, string flightId, string passengerId, string intentId, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Check-in {FlightId}/{PassengerId}: the provider did not cancel intent {IntentId}; retried at the next activation")]
+    private static partial void LogVoidFailed(ILogger logger, string flightId, string passengerId, string intentId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Check-in {FlightId}/{PassengerId}: {Count} audit events stay in the outbox; the audit log refused them")]
     private static partial void LogAuditAppendFailed(ILogger logger, Exception exception, string flightId, string passengerId, int count);

@@ -47,6 +47,49 @@ public static class CheckInRules
         _ => null,
     };
 
+    /// <summary>Null when a bag may be added now (an already-added tag is answered by the grain before this).</summary>
+    public static Error? CanAddBag(CheckInStatus status, int bags, DateTimeOffset now, DateTimeOffset departure, CheckInWindowOptions window, BaggageOptions baggage) => status switch
+    {
+        CheckInStatus.NotStarted => new Error(FailureCode.CheckinNotStarted, "Start the check-in first."),
+        CheckInStatus.Cancelled => new Error(FailureCode.CheckinCancelled, "The check-in was cancelled; start it again first."),
+        CheckInStatus.Completed => new Error(FailureCode.CheckinCompleted, "The check-in is completed; cancel it first to add bags."),
+        CheckInStatus.WaitingForPayment => new Error(FailureCode.PaymentRequired, "Pay the pending overweight-bag fee first."),
+        _ when OutsideWindow(now, departure, window) is { } closed => closed,
+        _ when bags >= baggage.MaxBags => new Error(FailureCode.BagLimitReached, $"At most {baggage.MaxBags} bags may be checked per passenger.", "bagTag"),
+        _ => null,
+    };
+
+    /// <summary>
+    /// A weighed bag: included up to <see cref="BaggageOptions.IncludedKg"/>, overweight with the fee up to
+    /// <see cref="BaggageOptions.MaxKg"/>, refused (BAG_TOO_HEAVY) above.
+    /// </summary>
+    public static Result<CheckedBag> AssessBag(string bagTag, decimal weightKg, DateTimeOffset now, BaggageOptions baggage)
+    {
+        if (weightKg > baggage.MaxKg)
+        {
+            return Result<CheckedBag>.Fail(new Error(FailureCode.BagTooHeavy,
+                $"Bag {bagTag} weighs {weightKg} kg; bags over {baggage.MaxKg} kg cannot be checked and must be repacked.", "bagTag",
+                new Dictionary<string, string> { ["weightKg"] = weightKg.ToString(CultureInfo.InvariantCulture), ["maxKg"] = baggage.MaxKg.ToString(CultureInfo.InvariantCulture) }));
+        }
+        var overweight = weightKg > baggage.IncludedKg;
+        var fee = new Money(overweight ? baggage.OverweightFee : 0m, baggage.Currency);
+        return Result<CheckedBag>.Ok(new CheckedBag(bagTag, weightKg, overweight, fee, null, now));
+    }
+
+    /// <summary>The overweight fees no succeeded payment covers yet.</summary>
+    public static decimal UnpaidFees(IEnumerable<CheckedBag> bags, IEnumerable<PaymentIntent> payments)
+    {
+        var paid = payments.Where(p => p.Status == PaymentStatus.Succeeded).Select(p => p.IntentId).ToHashSet(StringComparer.Ordinal);
+        return bags.Where(b => b.Overweight && (b.PaymentIntentId is null || !paid.Contains(b.PaymentIntentId))).Sum(b => b.Fee.Amount);
+    }
+
+    /// <summary>
+    /// The provider's intent state machine: REQUIRES_PAYMENT → SUCCEEDED | FAILED | CANCELED; terminal states never
+    /// change. Null when the event cannot change the intent.
+    /// </summary>
+    public static PaymentStatus? NextPaymentStatus(PaymentStatus current, PaymentStatus outcome) =>
+        current == PaymentStatus.RequiresPayment && outcome != PaymentStatus.RequiresPayment ? outcome : null;
+
     /// <summary>What a client may do next.</summary>
     public static IReadOnlyList<CheckInAction> AllowedActions(CheckInStatus status, DateTimeOffset now, DateTimeOffset departure, CheckInWindowOptions window)
     {

@@ -49,6 +49,19 @@ public interface IPaymentGateway
     /// <summary>Creates (or, for a repeated idempotency key, finds) an intent; never throws for an unreachable provider.</summary>
     Task<PaymentIntentCreated> CreateIntentAsync(PaymentRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>Cancels an unpaid intent; false when the provider could not be reached or refused.</summary>
-    Task<bool> CancelIntentAsync(string intentId, CancellationToken cancellationToken = default);
+    /// <summary>Cancels an unpaid intent at the provider; never throws for an unreachable provider.</summary>
+    Task<IntentCancellation> CancelIntentAsync(string intentId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What the provider said to a cancellation.</summary>
+public enum IntentCancellation
+{
+    /// <summary>The intent is cancelled (or was already).</summary>
+    Canceled = 1,
+
+    /// <summary>The intent had already succeeded or failed (or is unknown): the provider's webhook tells which.</summary>
+    AlreadyFinal = 2,
+
+    /// <summary>The provider did not answer: try again later.</summary>
+    Unavailable = 3,
 }

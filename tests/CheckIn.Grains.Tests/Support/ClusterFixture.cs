@@ -1,5 +1,6 @@
 using CheckIn.Grains.Storage;
 using CheckIn.Grains.Audit;
+using CheckIn.Grains.CheckIns;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -25,6 +26,10 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InMemoryCheckInAuditLog CheckInAuditLog { get; } = new();
 
+    public FakeBagScale Scale { get; } = new();
+
+    public FakePaymentGateway Payments { get; } = new();
+
     public IGrainFactory Grains => _cluster?.Client ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     /// <summary>The silo's grain storage: for tests that arrange what a crashed activation leaves behind.</summary>
@@ -43,6 +48,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<IAuditLog>(AuditLog);
             silo.Services.AddSingleton<ICheckInAuditLog>(CheckInAuditLog);
+            silo.Services.AddSingleton<IBagScale>(Scale);
+            silo.Services.AddSingleton<IPaymentGateway>(Payments);
             silo.Services.Configure<SeatHoldOptions>(o => o.HoldDuration = HoldDuration);
             silo.Services.AddSingleton(Time);
             silo.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
