@@ -16,6 +16,8 @@ public sealed record StartCheckInRequest(IReadOnlyList<string?>? PassengerIds);
 
 public sealed record CancelCheckInRequest(string? Reason);
 
+public sealed record AddBagRequest(string? BagTag);
+
 public sealed record BoardingPassResponse(
     string FlightId, string PassengerId, string Pnr, string FirstName, string LastName, string Origin, string Destination,
     DateTimeOffset Departure, DateTimeOffset BoardingTime, string SeatNumber, Cabin Cabin, int SequenceNumber, string Bcbp,
@@ -23,7 +25,8 @@ public sealed record BoardingPassResponse(
 
 public sealed record CheckInResponse(
     string FlightId, string PassengerId, CheckInStatus Status, string? SeatNumber, IReadOnlyList<CheckInAction> AllowedActions,
-    DateTimeOffset OpensAt, DateTimeOffset ClosesAt, BoardingPassResponse? BoardingPass, string? CancellationReason, long Version,
+    DateTimeOffset OpensAt, DateTimeOffset ClosesAt, IReadOnlyList<CheckedBag> Bags, PaymentIntent? Payment,
+    IReadOnlyList<PaymentIntent> Payments, BoardingPassResponse? BoardingPass, string? CancellationReason, long Version,
     DateTimeOffset? UpdatedAt);
 
 public sealed record CheckInsResponse(IReadOnlyList<CheckInResponse> CheckIns);
@@ -32,6 +35,7 @@ public sealed record CheckInsResponse(IReadOnlyList<CheckInResponse> CheckIns);
 internal static class CheckInsApi
 {
     public const int MaxReasonLength = 200;
+    public const int MaxBagTagLength = 20;
 
     public static RouteGroupBuilder MapCheckInsApi(this IEndpointRouteBuilder routes)
     {
@@ -47,6 +51,10 @@ internal static class CheckInsApi
             .WithSummary("Complete check-in (IN_PROGRESS → COMPLETED): confirms the held seat or assigns one, and issues the boarding pass."));
         Command(group.MapPost("/{passengerId}/cancel", Cancel).WithName("CancelCheckIn")
             .WithSummary("Cancel check-in before departure (→ CANCELLED): releases the seat and voids the boarding pass."));
+        Command(group.MapPost("/{passengerId}/bags", AddBag).WithName("AddBag")
+            .WithSummary("Weigh a bag (Weight service) and add it; an overweight bag pauses check-in in WAITING_FOR_PAYMENT with a payment intent."));
+        Command(group.MapPost("/{passengerId}/payment", RetryPayment).WithName("RetryPayment")
+            .WithSummary("A new payment intent for the unpaid overweight fees, after the previous one failed or was cancelled."));
         Query(group.MapGet("/{passengerId}/boarding-pass", GetBoardingPass).WithName("GetBoardingPass")
             .WithSummary("The boarding pass as JSON, with its IATA BCBP string."));
         Query(group.MapGet("/{passengerId}/boarding-pass.png", GetBoardingPassImage).WithName("GetBoardingPassQrCode")
@@ -145,6 +153,31 @@ internal static class CheckInsApi
         });
     }
 
+    public static async Task<Results<Ok<CheckInResponse>, ProblemHttpResult>> AddBag(
+        string flightId, string passengerId, AddBagRequest? request, HttpContext http, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains)
+    {
+        var tag = request?.BagTag?.Trim().ToUpperInvariant();
+        if (string.IsNullOrEmpty(tag) || tag.Length > MaxBagTagLength || !tag.All(char.IsAsciiLetterOrDigit))
+        {
+            return Problems.Validation("bagTag", $"bagTag must be 1 to {MaxBagTagLength} letters or digits (an IATA licence plate is 10 digits).");
+        }
+        return WithRetryAfter(http, await RunAsync(flightId, passengerId, user, flights, grains, (grain, context) => grain.AddBagAsync(tag, context)));
+    }
+
+    public static async Task<Results<Ok<CheckInResponse>, ProblemHttpResult>> RetryPayment(
+        string flightId, string passengerId, HttpContext http, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains) =>
+        WithRetryAfter(http, await RunAsync(flightId, passengerId, user, flights, grains, (grain, context) => grain.RetryPaymentAsync(context)));
+
+    /// <summary>A 503 from a remote service says when to come back.</summary>
+    private static Results<Ok<CheckInResponse>, ProblemHttpResult> WithRetryAfter(HttpContext http, Results<Ok<CheckInResponse>, ProblemHttpResult> result)
+    {
+        if (result.Result is ProblemHttpResult { StatusCode: 503 } problem && problem.ProblemDetails.Extensions.TryGetValue("retryAfter", out var seconds))
+        {
+            http.Response.Headers.RetryAfter = Convert.ToString(seconds, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return result;
+    }
+
     public static async Task<Results<Ok<BoardingPassResponse>, ProblemHttpResult>> GetBoardingPass(
         string flightId, string passengerId, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains)
     {
@@ -218,8 +251,8 @@ internal static class CheckInsApi
     private static CommandContext Context(ClaimsPrincipal user) =>
         new($"booking:{user.Pnr()}", "passenger request", Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N"));
 
-    private static CheckInResponse ToResponse(CheckInView v) =>
-        new(v.FlightId, v.PassengerId, v.Status, v.SeatNumber, v.AllowedActions, v.OpensAt, v.ClosesAt,
+    internal static CheckInResponse ToResponse(CheckInView v) =>
+        new(v.FlightId, v.PassengerId, v.Status, v.SeatNumber, v.AllowedActions, v.OpensAt, v.ClosesAt, v.Bags, v.Payment, v.Payments,
             v.BoardingPass is { } pass ? ToResponse(pass) : null, v.CancellationReason, v.Version, v.UpdatedAt);
 
     private static BoardingPassResponse ToResponse(BoardingPass p) =>

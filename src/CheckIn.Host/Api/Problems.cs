@@ -21,6 +21,7 @@ public static class ProblemCodes
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string InternalError = "INTERNAL_ERROR";
     public const string BoardingPassNotIssued = "BOARDING_PASS_NOT_ISSUED";
+    public const string WebhookSignatureInvalid = "WEBHOOK_SIGNATURE_INVALID";
 }
 
 /// <summary>The one place where failures become <c>application/problem+json</c> responses.</summary>
@@ -37,7 +38,10 @@ public static class Problems
         FailureCode.FlightNotFound or FailureCode.SeatNotFound or FailureCode.PassengerNotFound => StatusCodes.Status404NotFound,
         FailureCode.SeatUnavailable or FailureCode.NotHolder or FailureCode.FlightExists or FailureCode.BookingExists
             or FailureCode.CheckinNotOpen or FailureCode.CheckinClosed or FailureCode.CheckinNotStarted or FailureCode.CheckinCancelled
-            or FailureCode.PaymentRequired or FailureCode.NoSeatAvailable or FailureCode.FlightDeparted => StatusCodes.Status409Conflict,
+            or FailureCode.PaymentRequired or FailureCode.NoSeatAvailable or FailureCode.FlightDeparted
+            or FailureCode.CheckinCompleted or FailureCode.BagLimitReached or FailureCode.PaymentNotRequired => StatusCodes.Status409Conflict,
+        FailureCode.BagTooHeavy or FailureCode.UnknownBagTag => StatusCodes.Status422UnprocessableEntity,
+        FailureCode.WeightServiceUnavailable or FailureCode.PaymentServiceUnavailable => StatusCodes.Status503ServiceUnavailable,
         FailureCode.HoldExpired => StatusCodes.Status410Gone,
         _ => StatusCodes.Status500InternalServerError,
     };

@@ -83,6 +83,7 @@ internal static partial class ApiSetup
         app.MapSeatMapApi();
         app.MapSeatsApi();
         app.MapCheckInsApi();
+        app.MapPaymentWebhookApi();
         app.MapAdminApi();
         return app;
     }

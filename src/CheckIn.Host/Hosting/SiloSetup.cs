@@ -25,6 +25,11 @@ internal static class SiloSetup
             .ValidateDataAnnotations()
             .Validate(o => o.Closes < o.Opens, "CheckIn:Window:Closes must be shorter than CheckIn:Window:Opens.")
             .ValidateOnStart();
+        builder.Services.AddOptions<BaggageOptions>()
+            .BindConfiguration(BaggageOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.IncludedKg <= o.MaxKg, "CheckIn:Baggage:IncludedKg must not be more than CheckIn:Baggage:MaxKg.")
+            .ValidateOnStart();
 
         builder.UseOrleans(silo =>
         {

@@ -1,0 +1,132 @@
+using CheckIn.Grains.CheckIns;
+using CheckIn.Payments;
+using CheckIn.Weight;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+
+namespace CheckIn.Host.Integrations;
+
+/// <summary>The Weight service and the payment provider: options, resilient HTTP clients and the in-process simulators.</summary>
+public static class IntegrationSetup
+{
+    public const string WebhookPath = "/api/payments/webhook";
+
+    /// <summary>
+    /// Binds and validates (at start) <c>CheckIn:Weight</c> and <c>CheckIn:Payments</c>, registers <see cref="IBagScale"/>,
+    /// <see cref="IPaymentGateway"/> and <see cref="PaymentWebhookVerifier"/>, and the in-process simulators for every
+    /// service whose BaseUrl is empty (their own settings under <c>WeightService</c> and <c>PaymentSimulator</c>).
+    /// </summary>
+    public static IServiceCollection AddCheckInIntegrations(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<IntegrationOptions>().Bind(configuration.GetSection(IntegrationOptions.Section)).ValidateOnStart();
+        services.PostConfigure<IntegrationOptions>(o =>
+        {
+            if (string.IsNullOrEmpty(o.Payments.WebhookSecret))
+            {
+                o.Payments.WebhookSecret = IntegrationOptions.DevelopmentWebhookSecret;
+            }
+        });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IntegrationOptions>, IntegrationOptionsValidator>());
+
+        services.TryAddSingleton<ServiceBaseAddress>();
+        AddResilientClient(services, WeightServiceClient.HttpClientName, o => o.Weight);
+        AddResilientClient(services, PaymentProviderClient.HttpClientName, o => o.Payments);
+        // Singletons that take a fresh HttpClient per call: grain activations are long-lived, like singletons.
+        services.TryAddSingleton<WeightServiceClient>();
+        services.TryAddSingleton<IBagScale>(sp => sp.GetRequiredService<WeightServiceClient>());
+        services.TryAddSingleton<PaymentProviderClient>();
+        services.TryAddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<PaymentProviderClient>());
+        services.TryAddSingleton<PaymentWebhookVerifier>();
+
+        var inProcess = new InProcessSimulators(
+            Weight: string.IsNullOrWhiteSpace(configuration[$"{IntegrationOptions.Section}:Weight:BaseUrl"]),
+            Payments: string.IsNullOrWhiteSpace(configuration[$"{IntegrationOptions.Section}:Payments:BaseUrl"]));
+        services.TryAddSingleton(inProcess);
+        if (inProcess.Weight)
+        {
+            services.AddWeightService(configuration.GetSection(WeightServiceApp.SectionName));
+        }
+        if (inProcess.Payments)
+        {
+            services.AddPaymentSimulator(configuration.GetSection(PaymentSimulatorOptions.SectionName));
+            services.AddOptions<PaymentSimulatorOptions>().PostConfigure<IOptions<IntegrationOptions>>((simulator, ours) =>
+            {
+                if (string.IsNullOrEmpty(simulator.WebhookSecret))
+                {
+                    simulator.WebhookSecret = ours.Value.Payments.WebhookSecret!;
+                }
+                simulator.WebhookUrlResolver = PaymentSimulatorOptions.ServerAddress(WebhookPath);
+            });
+        }
+        return services;
+    }
+
+    /// <summary>Mounts the in-process simulators (only those in use) under <c>/sim/weight</c> and <c>/sim/payments</c>, outside swagger.json.</summary>
+    public static WebApplication MapCheckInIntegrations(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var inProcess = app.Services.GetService<InProcessSimulators>()
+            ?? throw new InvalidOperationException("Call services.AddCheckInIntegrations(...) before MapCheckInIntegrations().");
+        if (inProcess.Weight)
+        {
+            app.MapWeightService(WeightServiceClient.InProcessPath).ExcludeFromDescription().AllowAnonymous();
+        }
+        if (inProcess.Payments)
+        {
+            app.MapPaymentSimulator(PaymentProviderClient.InProcessPath).ExcludeFromDescription().AllowAnonymous();
+        }
+        return app;
+    }
+
+    private static void AddResilientClient(IServiceCollection services, string name, Func<IntegrationOptions, RemoteServiceOptions> select)
+    {
+        services.AddHttpClient(name, (sp, client) =>
+                // A backstop only: the pipeline's total timeout answers first.
+                client.Timeout = select(sp.GetRequiredService<IOptions<IntegrationOptions>>().Value).TotalTimeout + TimeSpan.FromSeconds(5))
+            .AddStandardResilienceHandler()
+            .Configure((resilience, sp) =>
+            {
+                // The pipeline's options are validated at start too; a bad setting of ours must fail once, under its own name.
+                if (TryGet(sp) is { } settings)
+                {
+                    Configure(resilience, select(settings));
+                }
+            });
+    }
+
+    private static IntegrationOptions? TryGet(IServiceProvider services)
+    {
+        try
+        {
+            return services.GetRequiredService<IOptions<IntegrationOptions>>().Value;
+        }
+        catch (OptionsValidationException)
+        {
+            return null;
+        }
+    }
+
+    private static void Configure(HttpStandardResilienceOptions resilience, RemoteServiceOptions settings)
+    {
+        resilience.AttemptTimeout.Timeout = settings.AttemptTimeout;
+        resilience.TotalRequestTimeout.Timeout = settings.TotalTimeout;
+        resilience.Retry.MaxRetryAttempts = settings.MaxRetries;
+        resilience.Retry.Delay = settings.RetryDelay;
+        resilience.Retry.BackoffType = Polly.DelayBackoffType.Exponential;
+        resilience.Retry.UseJitter = true;
+        // A server's Retry-After goes back to the caller (as the answer's RetryAfter) instead of stalling this call.
+        resilience.Retry.ShouldRetryAfterHeader = false;
+        resilience.CircuitBreaker.FailureRatio = 0.5;
+        resilience.CircuitBreaker.MinimumThroughput = settings.CircuitMinimumThroughput;
+        resilience.CircuitBreaker.BreakDuration = settings.BreakDuration;
+        // The library requires a sampling window of at least two attempt timeouts.
+        var twoAttempts = settings.AttemptTimeout * 2;
+        resilience.CircuitBreaker.SamplingDuration = twoAttempts > TimeSpan.FromSeconds(30) ? twoAttempts : TimeSpan.FromSeconds(30);
+    }
+}
+
+/// <summary>Which simulators this host serves itself, decided once from the configuration.</summary>
+internal sealed record InProcessSimulators(bool Weight, bool Payments);
