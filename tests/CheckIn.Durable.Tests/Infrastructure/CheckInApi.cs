@@ -11,7 +11,7 @@ internal sealed class CheckInApi(HttpClient http)
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>A small flight (rows 1-5, ABC_DEF) and one booking with two passengers on it, plus their session.</summary>
-    public async Task<TestBooking> CreateBookingAsync(string flightId = "HP100", string pnr = "HPT001")
+    public async Task<TestBooking> CreateBookingAsync(string flightId = "HP100", string pnr = "HPT001", DateTimeOffset? departure = null)
     {
         using var flight = new HttpRequestMessage(HttpMethod.Post, "/api/admin/flights")
         {
@@ -20,7 +20,7 @@ internal sealed class CheckInApi(HttpClient http)
                 flightId,
                 origin = "OSL",
                 destination = "BGO",
-                departure = DateTimeOffset.UtcNow.AddDays(1),
+                departure = departure ?? DateTimeOffset.UtcNow.AddDays(1),
                 layout = new { cabins = new[] { new { cabin = "ECONOMY", firstRow = 1, lastRow = 5, columns = "ABC_DEF" } } },
             }),
         };
@@ -68,6 +68,21 @@ internal sealed class CheckInApi(HttpClient http)
     }
 
     public Task<ApiResponse> GetAsync(string path) => SendAsync(new HttpRequestMessage(HttpMethod.Get, path));
+
+    /// <summary>A passenger request with the booking's session token (a body, or none).</summary>
+    public async Task<ApiResponse> PassengerAsync(HttpMethod method, string path, TestBooking booking, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", booking.Token);
+        return await SendAsync(request);
+    }
+
+    public async Task<ApiResponse> AdminGetAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-Admin-Key", HostSettings.TestAdminKey);
+        return await SendAsync(request);
+    }
 
     private Task<ApiResponse> PostAsync(string path, object body) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) });

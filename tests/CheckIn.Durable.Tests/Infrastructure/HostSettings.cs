@@ -28,6 +28,9 @@ internal sealed record HostSettings
 
     public TimeSpan? HoldDuration { get; init; }
 
+    /// <summary>More settings for this host (environment variable names).</summary>
+    public IReadOnlyDictionary<string, string?> Extra { get; init; } = new Dictionary<string, string?>();
+
     public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
 
     public static HostSettings For(DurableServicesFixture services, string database) => new()
@@ -45,7 +48,17 @@ internal sealed record HostSettings
         GatewayPort = FreePorts.Next(),
     };
 
-    public IReadOnlyDictionary<string, string?> ToEnvironment() => new Dictionary<string, string?>(StringComparer.Ordinal)
+    public IReadOnlyDictionary<string, string?> ToEnvironment()
+    {
+        var environment = Core();
+        foreach (var (name, value) in Extra)
+        {
+            environment[name] = value;
+        }
+        return environment;
+    }
+
+    private Dictionary<string, string?> Core() => new(StringComparer.Ordinal)
     {
         ["ConnectionStrings__Postgres"] = Postgres,
         ["ConnectionStrings__Redis"] = Redis,
