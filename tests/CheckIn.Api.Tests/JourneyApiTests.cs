@@ -34,7 +34,8 @@ public sealed class JourneyFixture : IAsyncLifetime
             ["WeightService:UnknownTags"] = "NotFound",
         });
         Payments = await IntegrationRemoteService.StartPaymentsAsync();
-        var settings = IntegrationContainer.Settings(Weight.BaseUrl, Payments.BaseUrl);
+        // Short timeouts so that a slow Weight service answers 503 within a test.
+        var settings = IntegrationContainer.Settings(Weight.BaseUrl, Payments.BaseUrl, attemptTimeout: TimeSpan.FromMilliseconds(300));
         _host = new CheckInApiFactory().WithWebHostBuilder(builder =>
         {
             CheckInApiFactory.UseOwnSilo(builder);
@@ -159,6 +160,27 @@ public sealed class JourneyApiTests(JourneyFixture fixture) : IClassFixture<Jour
         }
         var view = await CheckInApi.ReadJsonAsync(await _api.GetAsync(PathOf(flightId, traveller.PassengerId, ""), traveller.Token));
         Assert.Empty(view.GetProperty("bags").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task When_the_weight_service_is_too_slow_the_passenger_gets_503_and_nothing_changes()
+    {
+        var (flightId, traveller) = await StartedAsync();
+        await fixture.Weight.SetFaultsAsync(latencyMs: 3000, failureRate: 0);
+        try
+        {
+            using var response = await PostBagAsync(flightId, traveller, "LIGHT01");
+
+            await ProblemAssert.IsProblemAsync(response, 503, "WEIGHT_SERVICE_UNAVAILABLE");
+            Assert.NotNull(response.Headers.RetryAfter);
+        }
+        finally
+        {
+            await fixture.Weight.SetFaultsAsync(latencyMs: 0, failureRate: 0);
+        }
+        var view = await CheckInApi.ReadJsonAsync(await _api.GetAsync(PathOf(flightId, traveller.PassengerId, ""), traveller.Token));
+        Assert.Empty(view.GetProperty("bags").EnumerateArray());
+        Assert.Equal("IN_PROGRESS", view.GetProperty("status").GetString());
     }
 
     [Fact]
