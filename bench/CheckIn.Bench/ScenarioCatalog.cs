@@ -73,6 +73,14 @@ internal static class ScenarioCatalog
             ScaleScenario.RunAsync,
             new ScenarioDefaults { Clients = 32, Flights = 1000, HoldDuration = TimeSpan.FromMinutes(30) },
             new ScenarioDefaults { Clients = 8, Flights = 10, HoldDuration = TimeSpan.FromMinutes(30) }),
+        new("journey",
+            "--seats passengers (default 400) across --flights flights (default 4) departing in 6 h, C at a time (default 16): start "
+            + "check-in, add a 28.5 kg bag (Weight service over HTTP, payment intent), pay at the provider, wait for its signed webhook "
+            + "to resume the check-in, complete. Reports each step and the webhook-to-resume lag; checks every journey completed and "
+            + "the payment was applied exactly once. Needs the host's in-process Weight service and payment simulator.",
+            JourneyScenario.RunAsync,
+            new ScenarioDefaults { Clients = 16, Flights = 4, Seats = 400 },
+            new ScenarioDefaults { Clients = 4, Flights = 2, Seats = 12 }),
         new("mixed",
             "C clients (default 100) for --duration (default 3 min): --reads-per-command seat-map reads (default 100) per seat command "
             + "(hold -> confirm -> release cycles) across --flights flights (default 100). Reports throughput and p99 per operation, host "

@@ -112,6 +112,20 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
         Assert.NotNull(json["cpu"]?["hostPercentOfOneCore"]);
     }
 
+    [Fact]
+    public async Task Journey_durable_completes_every_check_in_through_the_payment_webhook()
+    {
+        var json = await _run.RunAsync(log, "journey", SmokeRun.Durable());
+
+        var operations = json["operations"]!.AsObject();
+        foreach (var name in new[] { "start", "add-bag", "pay", "webhook-to-resume", "complete" })
+        {
+            Assert.Equal(0, (long)operations[name]!["errors"]!["total"]!);
+            Assert.Equal((long)(int)json["journeys"]!, (long)operations[name]!["count"]!);
+        }
+        Assert.True((bool)json["correct"]!);
+    }
+
     public void Dispose() => _run.Dispose();
 
     private static void AssertHoldsWithoutErrors(JsonObject json)

@@ -14,14 +14,15 @@ internal sealed class CheckInClient(HttpClient http, string adminKey)
 
     public HttpClient Http { get; } = http;
 
-    public async Task CreateFlightAsync(string flightId, int rows, string columns, CancellationToken cancellationToken)
+    /// <summary>Creates a flight; it departs at 09:00 UTC two days ahead unless <paramref name="departure"/> says otherwise.</summary>
+    public async Task CreateFlightAsync(string flightId, int rows, string columns, CancellationToken cancellationToken, DateTimeOffset? departure = null)
     {
         var body = new
         {
             flightId,
             origin = "LHR",
             destination = "CDG",
-            departure = DateTimeOffset.UtcNow.Date.AddDays(2).AddHours(9),
+            departure = departure ?? new DateTimeOffset(DateTimeOffset.UtcNow.Date.AddDays(2).AddHours(9), TimeSpan.Zero),
             layout = new { cabins = new[] { new { cabin = "ECONOMY", firstRow = 1, lastRow = rows, columns } } },
         };
         await SetupAsync(() => AdminPost("/api/admin/flights", body), $"create flight {flightId}", cancellationToken);
@@ -55,6 +56,18 @@ internal sealed class CheckInClient(HttpClient http, string adminKey)
         {
             Content = new ByteArrayContent(Encoding.UTF8.GetBytes($"{{\"passengerId\":\"{passengerId}\"}}")) { Headers = { ContentType = JsonType } },
         };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+
+    /// <summary>A passenger request with a JSON body (or none), as the booking's session.</summary>
+    public static HttpRequestMessage Passenger(HttpMethod method, string path, string token, string? jsonBody = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (jsonBody is not null)
+        {
+            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(jsonBody)) { Headers = { ContentType = JsonType } };
+        }
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return request;
     }

@@ -42,7 +42,7 @@ internal sealed class Fleet
     /// </summary>
     public static async Task<Fleet> CreateAsync(
         CheckInClient client, int flights, int rows, string columns, int passengersPerFlight, int firstSeat, int concurrency,
-        Action<string> progress, CancellationToken cancellationToken)
+        Action<string> progress, CancellationToken cancellationToken, DateTimeOffset? departure = null)
     {
         var seats = SeatNumbers(rows, columns);
         if (firstSeat + passengersPerFlight > seats.Count)
@@ -54,7 +54,7 @@ internal sealed class Fleet
         var done = 0;
         await Parallel.ForEachAsync(flightIds, Options(concurrency, cancellationToken), async (id, ct) =>
         {
-            await client.CreateFlightAsync(id, rows, columns, ct);
+            await client.CreateFlightAsync(id, rows, columns, ct, departure);
             progress($"flights {Interlocked.Increment(ref done)}/{flights}");
         });
 

@@ -41,12 +41,12 @@ internal sealed class BenchContext(BenchOptions options, BenchTarget target, Pro
     /// <summary>A fresh connection pool to the host for one load phase.</summary>
     public HttpClient LoadClient(int connections) => HttpExchange.CreateClient(Target.BaseAddress, connections, Options.Timeout);
 
-    public async Task<Fleet> CreateFleetAsync(int flights, int rows, int passengersPerFlight, int firstSeat = 0)
+    public async Task<Fleet> CreateFleetAsync(int flights, int rows, int passengersPerFlight, int firstSeat = 0, DateTimeOffset? departure = null)
     {
         var status = "";
         Progress.Phase("setup", detail: () => status);
         var fleet = await Fleet.CreateAsync(
-            Admin, flights, rows, Options.Columns, passengersPerFlight, firstSeat, Options.SetupConcurrency, s => status = s, Cancellation);
+            Admin, flights, rows, Options.Columns, passengersPerFlight, firstSeat, Options.SetupConcurrency, s => status = s, Cancellation, departure);
         Progress.Log($"setup: {fleet.Flights.Count} flights x {fleet.Seats.Count} seats, {fleet.Slots.Count} passenger seats");
         return fleet;
     }
