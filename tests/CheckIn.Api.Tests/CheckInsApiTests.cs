@@ -53,6 +53,9 @@ public sealed class CheckInsApiTests(ApiFixture fixture)
         Assert.Equal("LHRCDG", bcbp[30..36]);
         Assert.Equal("004C0001 1", bcbp[48..58]);
 
+        await ProblemAssert.IsProblemAsync(await _api.SeatCommandAsync(traveller, flightId, "5A", "hold"), 409, "CHECKIN_COMPLETED");
+        await ProblemAssert.IsProblemAsync(await _api.SeatCommandAsync(traveller, flightId, "4C", "release"), 409, "CHECKIN_COMPLETED");
+
         var json = await CheckInApi.ReadJsonAsync(await _api.GetAsync(PathOf(flightId, traveller.PassengerId, "/boarding-pass"), traveller.Token));
         Assert.Equal(bcbp, json.GetProperty("bcbp").GetString());
 

@@ -18,6 +18,15 @@ public interface IPassengerSeatGrain : IGrainWithStringKey
     /// <summary>Releases the passenger's hold or confirmed seat.</summary>
     Task<Result<SeatSnapshot>> ReleaseAsync(string seatNumber, CommandContext context);
 
+    /// <summary>
+    /// Check-in's confirmation: confirms the seat and locks the passenger's seat for the boarding pass — from now on
+    /// the passenger's own hold, confirm and release answer CHECKIN_COMPLETED until <see cref="ReleaseForCheckInAsync"/>.
+    /// </summary>
+    Task<Result<SeatSnapshot>> ConfirmForCheckInAsync(string seatNumber, CommandContext context);
+
+    /// <summary>Check-in's cancellation: lifts the lock and releases the seat (if it is still the passenger's).</summary>
+    Task<Result<SeatSnapshot>> ReleaseForCheckInAsync(string seatNumber, CommandContext context);
+
     /// <summary>The seat number the passenger holds or has confirmed on this flight, or null.</summary>
     Task<string?> GetSeatNumberAsync();
 }

@@ -373,7 +373,7 @@ internal sealed partial class CheckInGrain(
         var passengerSeat = GrainFactory.GetPassengerSeatGrain(_flightId, _passengerId);
         if (await passengerSeat.GetSeatNumberAsync() is { } current)
         {
-            var confirmed = await passengerSeat.ConfirmAsync(current, context with { Reason = "check-in completed" });
+            var confirmed = await passengerSeat.ConfirmForCheckInAsync(current, context with { Reason = "check-in completed" });
             if (confirmed.IsSuccess)
             {
                 return Result<string>.Ok(current);
@@ -391,7 +391,7 @@ internal sealed partial class CheckInGrain(
             {
                 // Another passenger may take the seat first (the map is a read model): then try the next one.
                 var held = await passengerSeat.HoldAsync(candidate, assign);
-                if (held.IsSuccess && (await passengerSeat.ConfirmAsync(candidate, assign)).IsSuccess)
+                if (held.IsSuccess && (await passengerSeat.ConfirmForCheckInAsync(candidate, assign)).IsSuccess)
                 {
                     return Result<string>.Ok(candidate);
                 }
@@ -406,7 +406,7 @@ internal sealed partial class CheckInGrain(
         {
             return;
         }
-        var released = await GrainFactory.GetPassengerSeatGrain(_flightId, _passengerId).ReleaseAsync(seat, context);
+        var released = await GrainFactory.GetPassengerSeatGrain(_flightId, _passengerId).ReleaseForCheckInAsync(seat, context);
         if (!released.IsSuccess)
         {
             // Not the passenger's any more (an expired hold someone else took): nothing of theirs to release.

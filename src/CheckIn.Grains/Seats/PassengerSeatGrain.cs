@@ -16,6 +16,9 @@ internal sealed class PassengerSeatState
     /// crash the next activation asks that seat and either adopts it (releasing the old one) or forgets it.
     /// </summary>
     public string? PendingSeat { get; set; }
+
+    /// <summary>The seat is on an issued boarding pass: only the check-in may change it now.</summary>
+    public bool LockedByCheckIn { get; set; }
 }
 
 /// <summary>
@@ -41,6 +44,10 @@ internal sealed partial class PassengerSeatGrain(
     public async Task<Result<SeatSnapshot>> HoldAsync(string seatNumber, CommandContext context)
     {
         await ReconcileAsync();
+        if (Locked() is { } locked)
+        {
+            return locked;
+        }
         var current = state.State.CurrentSeat;
         if (current == seatNumber)
         {
@@ -79,6 +86,38 @@ internal sealed partial class PassengerSeatGrain(
     public async Task<Result<SeatSnapshot>> ConfirmAsync(string seatNumber, CommandContext context)
     {
         await ReconcileAsync();
+        return Locked() ?? await ConfirmCurrentAsync(seatNumber, context);
+    }
+
+    public async Task<Result<SeatSnapshot>> ConfirmForCheckInAsync(string seatNumber, CommandContext context)
+    {
+        await ReconcileAsync();
+        var result = await ConfirmCurrentAsync(seatNumber, context);
+        if (result.IsSuccess && !state.State.LockedByCheckIn)
+        {
+            state.State.LockedByCheckIn = true;
+            await state.WriteStateAsync();
+        }
+        return result;
+    }
+
+    public async Task<Result<SeatSnapshot>> ReleaseForCheckInAsync(string seatNumber, CommandContext context)
+    {
+        await ReconcileAsync();
+        if (state.State.LockedByCheckIn)
+        {
+            state.State.LockedByCheckIn = false;
+            await state.WriteStateAsync();
+        }
+        return await ReleaseSeatAsync(seatNumber, context);
+    }
+
+    private Result<SeatSnapshot>? Locked() => state.State.LockedByCheckIn
+        ? Result<SeatSnapshot>.Fail(FailureCode.CheckinCompleted, $"Passenger {_passengerId} is checked in on seat {state.State.CurrentSeat}; cancel the check-in to change seats.")
+        : null;
+
+    private async Task<Result<SeatSnapshot>> ConfirmCurrentAsync(string seatNumber, CommandContext context)
+    {
         if (state.State.CurrentSeat != seatNumber)
         {
             // Never confirm a seat other than the current one: a seat still owned here would be a second seat (a
@@ -97,6 +136,11 @@ internal sealed partial class PassengerSeatGrain(
     public async Task<Result<SeatSnapshot>> ReleaseAsync(string seatNumber, CommandContext context)
     {
         await ReconcileAsync();
+        return Locked() ?? await ReleaseSeatAsync(seatNumber, context);
+    }
+
+    private async Task<Result<SeatSnapshot>> ReleaseSeatAsync(string seatNumber, CommandContext context)
+    {
         var result = await Seat(seatNumber).ReleaseAsync(_passengerId, context);
         if (result.IsSuccess && state.State.CurrentSeat == seatNumber)
         {

@@ -124,6 +124,25 @@ public sealed class CheckInGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_checked_in_passenger_cannot_change_seats_until_the_check_in_is_cancelled()
+    {
+        var (flight, pnr) = await BookAsync(passengers: 1);
+        var passenger = $"{pnr}-1";
+        var checkIn = _grains.GetCheckInGrain(flight, passenger);
+        Ok(await checkIn.StartAsync(Commands.By(passenger)));
+        var seat = Ok(await checkIn.CompleteAsync(Commands.By(passenger))).SeatNumber!;
+
+        (await _grains.HoldAsync(flight, passenger, "20A")).Refused(FailureCode.CheckinCompleted);
+        (await _grains.ReleaseAsync(flight, passenger, seat)).Refused(FailureCode.CheckinCompleted);
+        (await _grains.ConfirmAsync(flight, passenger, seat)).Refused(FailureCode.CheckinCompleted);
+        Assert.Equal((SeatStatus.Confirmed, passenger), ((await _grains.SeatAsync(flight, seat)).Status, (await _grains.SeatAsync(flight, seat)).PassengerId));
+        Assert.Equal(SeatStatus.Available, (await _grains.SeatAsync(flight, "20A")).Status);
+
+        Ok(await checkIn.CancelAsync("changing seats", Commands.By(passenger)));
+        (await _grains.HoldAsync(flight, passenger, "20A")).Ok();
+    }
+
+    [Fact]
     public async Task Commands_in_the_wrong_state_are_refused_and_change_nothing()
     {
         var (flight, pnr) = await BookAsync(passengers: 1);
