@@ -18,13 +18,13 @@ public sealed class BaggageAndPaymentTests(ClusterFixture fixture)
         var (checkIn, passenger, _) = await StartedAsync();
         fixture.Scale.Set(Tag(passenger, 1), BagWeighing.Weighed(23.4m));
 
-        var view = Ok(await checkIn.AddBagAsync(Tag(passenger, 1), Commands.By(passenger)));
+        var view = (await checkIn.AddBagAsync(Tag(passenger, 1), Commands.By(passenger))).Ok();
 
         var bag = Assert.Single(view.Bags);
         Assert.Equal((23.4m, false, 0m, "EUR"), (bag.WeightKg, bag.Overweight, bag.Fee.Amount, bag.Fee.Currency));
         Assert.Equal(CheckInStatus.InProgress, view.Status);
         Assert.Empty(view.Payments);
-        var again = Ok(await checkIn.AddBagAsync(Tag(passenger, 1), Commands.By(passenger)));
+        var again = (await checkIn.AddBagAsync(Tag(passenger, 1), Commands.By(passenger))).Ok();
         Assert.Equal(view.Version, again.Version);
     }
 
@@ -34,15 +34,15 @@ public sealed class BaggageAndPaymentTests(ClusterFixture fixture)
         var (checkIn, passenger, _) = await StartedAsync();
         fixture.Scale.Set(Tag(passenger, 1), BagWeighing.Weighed(28.5m));
 
-        var waiting = Ok(await checkIn.AddBagAsync(Tag(passenger, 1), Commands.By(passenger)));
+        var waiting = (await checkIn.AddBagAsync(Tag(passenger, 1), Commands.By(passenger))).Ok();
 
         Assert.Equal(CheckInStatus.WaitingForPayment, waiting.Status);
         var intent = waiting.Payment!;
         Assert.Equal((50.00m, "EUR", PaymentStatus.RequiresPayment), (intent.Amount.Amount, intent.Amount.Currency, intent.Status));
         Assert.Equal(intent.IntentId, waiting.Bags[0].PaymentIntentId);
         Assert.Equal([CheckInAction.Pay, CheckInAction.Cancel], waiting.AllowedActions);
-        Refused(await checkIn.CompleteAsync(Commands.By(passenger)), FailureCode.PaymentRequired);
-        Refused(await checkIn.AddBagAsync(Tag(passenger, 2), Commands.By(passenger)), FailureCode.PaymentRequired);
+        (await checkIn.CompleteAsync(Commands.By(passenger))).Refused(FailureCode.PaymentRequired);
+        (await checkIn.AddBagAsync(Tag(passenger, 2), Commands.By(passenger))).Refused(FailureCode.PaymentRequired);
 
         var paid = new PaymentEvent("evt_1" + passenger, intent.IntentId, PaymentStatus.Succeeded, fixture.Time.GetUtcNow());
         var applied = await checkIn.ApplyPaymentEventAsync(paid, CommandContext.System("payment webhook"));
@@ -59,7 +59,7 @@ public sealed class BaggageAndPaymentTests(ClusterFixture fixture)
         Assert.Single(resumed);
         Assert.Equal("PAYMENT_SUCCEEDED", resumed[0].Action);
 
-        var done = Ok(await checkIn.CompleteAsync(Commands.By(passenger)));
+        var done = (await checkIn.CompleteAsync(Commands.By(passenger))).Ok();
         Assert.Equal('3', done.BoardingPass!.Bcbp[57]);
         Assert.Equal(1, done.BoardingPass.Bags);
     }
@@ -69,22 +69,22 @@ public sealed class BaggageAndPaymentTests(ClusterFixture fixture)
     {
         var (checkIn, passenger, _) = await StartedAsync();
         fixture.Scale.Set(Tag(passenger, 1), BagWeighing.Weighed(30m));
-        var first = Ok(await checkIn.AddBagAsync(Tag(passenger, 1), Commands.By(passenger))).Payment!;
+        var first = (await checkIn.AddBagAsync(Tag(passenger, 1), Commands.By(passenger))).Ok().Payment!;
 
         var failed = await checkIn.ApplyPaymentEventAsync(new PaymentEvent("evt_f" + passenger, first.IntentId, PaymentStatus.Failed, fixture.Time.GetUtcNow()), CommandContext.System("payment webhook"));
         Assert.Equal(CheckInStatus.WaitingForPayment, failed.Value!.CheckIn.Status);
         Assert.Equal(PaymentStatus.Failed, failed.Value.CheckIn.Payment!.Status);
 
-        var retried = Ok(await checkIn.RetryPaymentAsync(Commands.By(passenger)));
+        var retried = (await checkIn.RetryPaymentAsync(Commands.By(passenger))).Ok();
         var second = retried.Payment!;
         Assert.NotEqual(first.IntentId, second.IntentId);
         Assert.Equal((PaymentStatus.RequiresPayment, 50.00m), (second.Status, second.Amount.Amount));
         Assert.Equal(second.IntentId, retried.Bags[0].PaymentIntentId);
-        Assert.Equal(retried.Version, Ok(await checkIn.RetryPaymentAsync(Commands.By(passenger))).Version);
+        Assert.Equal(retried.Version, (await checkIn.RetryPaymentAsync(Commands.By(passenger))).Ok().Version);
 
         var paid = await checkIn.ApplyPaymentEventAsync(new PaymentEvent("evt_s" + passenger, second.IntentId, PaymentStatus.Succeeded, fixture.Time.GetUtcNow()), CommandContext.System("payment webhook"));
         Assert.Equal(CheckInStatus.InProgress, paid.Value!.CheckIn.Status);
-        Refused(await checkIn.RetryPaymentAsync(Commands.By(passenger)), FailureCode.PaymentNotRequired);
+        (await checkIn.RetryPaymentAsync(Commands.By(passenger))).Refused(FailureCode.PaymentNotRequired);
     }
 
     [Fact]
@@ -92,9 +92,9 @@ public sealed class BaggageAndPaymentTests(ClusterFixture fixture)
     {
         var (checkIn, passenger, _) = await StartedAsync();
         fixture.Scale.Set(Tag(passenger, 1), BagWeighing.Weighed(26m));
-        var intent = Ok(await checkIn.AddBagAsync(Tag(passenger, 1), Commands.By(passenger))).Payment!;
+        var intent = (await checkIn.AddBagAsync(Tag(passenger, 1), Commands.By(passenger))).Ok().Payment!;
 
-        var cancelled = Ok(await checkIn.CancelAsync("changed plans", Commands.By(passenger)));
+        var cancelled = (await checkIn.CancelAsync("changed plans", Commands.By(passenger))).Ok();
         Assert.Equal(PaymentStatus.Canceled, cancelled.Payment!.Status);
         Assert.Contains(intent.IntentId, fixture.Payments.Cancelled);
 
@@ -108,10 +108,10 @@ public sealed class BaggageAndPaymentTests(ClusterFixture fixture)
     {
         var (checkIn, passenger, flight) = await StartedAsync();
         fixture.Scale.Set(Tag(passenger, 1), BagWeighing.Weighed(26m));
-        var intent = Ok(await checkIn.AddBagAsync(Tag(passenger, 1), Commands.By(passenger))).Payment!;
+        var intent = (await checkIn.AddBagAsync(Tag(passenger, 1), Commands.By(passenger))).Ok().Payment!;
         fixture.Payments.Paid[intent.IntentId] = true;
 
-        var cancelled = Ok(await checkIn.CancelAsync("changed plans", Commands.By(passenger)));
+        var cancelled = (await checkIn.CancelAsync("changed plans", Commands.By(passenger))).Ok();
         Assert.Equal(PaymentStatus.RequiresPayment, cancelled.Payment!.Status);
 
         var late = await checkIn.ApplyPaymentEventAsync(new PaymentEvent("evt_r" + passenger, intent.IntentId, PaymentStatus.Succeeded, fixture.Time.GetUtcNow()), CommandContext.System("payment webhook"));
@@ -132,15 +132,15 @@ public sealed class BaggageAndPaymentTests(ClusterFixture fixture)
         fixture.Scale.Set(Tag(passenger, 9), BagWeighing.Weighed(32.1m));
 
         var tooHeavy = await checkIn.AddBagAsync(Tag(passenger, 9), Commands.By(passenger));
-        Refused(tooHeavy, FailureCode.BagTooHeavy);
+        tooHeavy.Refused(FailureCode.BagTooHeavy);
         Assert.Equal("32.1", tooHeavy.Error!.Extensions!["weightKg"]);
 
         for (var i = 1; i <= 3; i++)
         {
-            Ok(await checkIn.AddBagAsync(Tag(passenger, i), Commands.By(passenger)));
+            (await checkIn.AddBagAsync(Tag(passenger, i), Commands.By(passenger))).Ok();
         }
-        Refused(await checkIn.AddBagAsync(Tag(passenger, 4), Commands.By(passenger)), FailureCode.BagLimitReached);
-        Assert.Equal(3, Ok(await checkIn.GetAsync()).Bags.Count);
+        (await checkIn.AddBagAsync(Tag(passenger, 4), Commands.By(passenger))).Refused(FailureCode.BagLimitReached);
+        Assert.Equal(3, (await checkIn.GetAsync()).Ok().Bags.Count);
     }
 
     [Fact]
@@ -151,15 +151,15 @@ public sealed class BaggageAndPaymentTests(ClusterFixture fixture)
         fixture.Scale.Set(Tag(passenger, 2), BagWeighing.UnknownTag());
         fixture.Scale.Set(Tag(passenger, 3), BagWeighing.Weighed(27m));
         fixture.Payments.DownFor[GrainKeys.Compound(flight, passenger)] = true;
-        var before = Ok(await checkIn.GetAsync()).Version;
+        var before = (await checkIn.GetAsync()).Ok().Version;
 
         var scaleDown = await checkIn.AddBagAsync(Tag(passenger, 1), Commands.By(passenger));
-        Refused(scaleDown, FailureCode.WeightServiceUnavailable);
+        scaleDown.Refused(FailureCode.WeightServiceUnavailable);
         Assert.Equal("12", scaleDown.Error!.Extensions!["retryAfter"]);
-        Refused(await checkIn.AddBagAsync(Tag(passenger, 2), Commands.By(passenger)), FailureCode.UnknownBagTag);
-        Refused(await checkIn.AddBagAsync(Tag(passenger, 3), Commands.By(passenger)), FailureCode.PaymentServiceUnavailable);
+        (await checkIn.AddBagAsync(Tag(passenger, 2), Commands.By(passenger))).Refused(FailureCode.UnknownBagTag);
+        (await checkIn.AddBagAsync(Tag(passenger, 3), Commands.By(passenger))).Refused(FailureCode.PaymentServiceUnavailable);
 
-        var after = Ok(await checkIn.GetAsync());
+        var after = (await checkIn.GetAsync()).Ok();
         Assert.Equal((before, 0, CheckInStatus.InProgress), (after.Version, after.Bags.Count, after.Status));
     }
 
@@ -172,21 +172,9 @@ public sealed class BaggageAndPaymentTests(ClusterFixture fixture)
         Assert.True((await _grains.GetBookingGrain(pnr).CreateAsync(new BookingDefinition(pnr, [new("Kim", "Lee")], [flightId]))).IsSuccess);
         var passenger = $"{pnr}-1";
         var checkIn = _grains.GetCheckInGrain(flightId, passenger);
-        Ok(await checkIn.StartAsync(Commands.By(passenger)));
+        (await checkIn.StartAsync(Commands.By(passenger))).Ok();
         return (checkIn, passenger, flightId);
     }
 
     private static string Tag(string passengerId, int n) => $"{passengerId.Replace("-", "", StringComparison.Ordinal)}{n}";
-
-    private static CheckInView Ok(Result<CheckInView> result)
-    {
-        Assert.True(result.IsSuccess, $"expected success, got {result.Error?.Code}: {result.Error?.Detail}");
-        return result.Value;
-    }
-
-    private static void Refused(Result<CheckInView> result, FailureCode code)
-    {
-        Assert.False(result.IsSuccess, $"expected {code}, got success");
-        Assert.Equal(code, result.Error.Code);
-    }
 }

@@ -19,8 +19,8 @@ public sealed class CheckInGrainTests(ClusterFixture fixture)
         var (flight, pnr) = await BookAsync(passengers: 1);
         var checkIn = _grains.GetCheckInGrain(flight, $"{pnr}-1");
 
-        var first = Ok(await checkIn.StartAsync(Commands.By($"{pnr}-1")));
-        var again = Ok(await checkIn.StartAsync(Commands.By($"{pnr}-1")));
+        var first = (await checkIn.StartAsync(Commands.By($"{pnr}-1"))).Ok();
+        var again = (await checkIn.StartAsync(Commands.By($"{pnr}-1"))).Ok();
 
         Assert.Equal(CheckInStatus.InProgress, first.Status);
         Assert.Equal(first.Version, again.Version);
@@ -37,10 +37,10 @@ public sealed class CheckInGrainTests(ClusterFixture fixture)
         var (flight, pnr) = await BookAsync(passengers: 1);
         var passenger = $"{pnr}-1";
         var checkIn = _grains.GetCheckInGrain(flight, passenger);
-        Ok(await checkIn.StartAsync(Commands.By(passenger)));
+        (await checkIn.StartAsync(Commands.By(passenger))).Ok();
         (await _grains.HoldAsync(flight, passenger, "17C")).Ok();
 
-        var done = Ok(await checkIn.CompleteAsync(Commands.By(passenger)));
+        var done = (await checkIn.CompleteAsync(Commands.By(passenger))).Ok();
 
         Assert.Equal(CheckInStatus.Completed, done.Status);
         Assert.Equal("17C", done.SeatNumber);
@@ -53,7 +53,7 @@ public sealed class CheckInGrainTests(ClusterFixture fixture)
         Assert.Equal(pnr.PadRight(7), pass.Bcbp[23..30]);
         Assert.Equal([CheckInAction.GetBoardingPass, CheckInAction.Cancel], done.AllowedActions);
 
-        var again = Ok(await checkIn.CompleteAsync(Commands.By(passenger)));
+        var again = (await checkIn.CompleteAsync(Commands.By(passenger))).Ok();
         Assert.Equal(done.Version, again.Version);
         Assert.Equal(pass.SequenceNumber, again.BoardingPass!.SequenceNumber);
     }
@@ -64,9 +64,9 @@ public sealed class CheckInGrainTests(ClusterFixture fixture)
         var (flight, pnr) = await BookAsync(passengers: 1);
         var passenger = $"{pnr}-1";
         var checkIn = _grains.GetCheckInGrain(flight, passenger);
-        Ok(await checkIn.StartAsync(Commands.By(passenger)));
+        (await checkIn.StartAsync(Commands.By(passenger))).Ok();
 
-        var done = Ok(await checkIn.CompleteAsync(Commands.By(passenger)));
+        var done = (await checkIn.CompleteAsync(Commands.By(passenger))).Ok();
 
         Assert.Equal("4A", done.SeatNumber);
         var seat = await _grains.SeatAsync(flight, "4A");
@@ -82,12 +82,12 @@ public sealed class CheckInGrainTests(ClusterFixture fixture)
         var ids = Enumerable.Range(1, 6).Select(i => $"{pnr}-{i}").ToList();
         foreach (var id in ids)
         {
-            Ok(await _grains.GetCheckInGrain(flight, id).StartAsync(Commands.By(id)));
+            (await _grains.GetCheckInGrain(flight, id).StartAsync(Commands.By(id))).Ok();
         }
 
         var done = await Task.WhenAll(ids.Select(id => _grains.GetCheckInGrain(flight, id).CompleteAsync(Commands.By(id))));
 
-        var views = done.Select(Ok).ToList();
+        var views = done.Select(r => r.Ok()).ToList();
         Assert.Equal(6, views.Select(v => v.SeatNumber).Distinct().Count());
         Assert.Equal(6, views.Select(v => v.BoardingPass!.SequenceNumber).Distinct().Count());
         Assert.All(views, v => Assert.InRange(v.BoardingPass!.SequenceNumber, 1, 6));
@@ -103,10 +103,10 @@ public sealed class CheckInGrainTests(ClusterFixture fixture)
         var (flight, pnr) = await BookAsync(passengers: 1);
         var passenger = $"{pnr}-1";
         var checkIn = _grains.GetCheckInGrain(flight, passenger);
-        Ok(await checkIn.StartAsync(Commands.By(passenger)));
-        var done = Ok(await checkIn.CompleteAsync(Commands.By(passenger)));
+        (await checkIn.StartAsync(Commands.By(passenger))).Ok();
+        var done = (await checkIn.CompleteAsync(Commands.By(passenger))).Ok();
 
-        var cancelled = Ok(await checkIn.CancelAsync("travel plans changed", Commands.By(passenger)));
+        var cancelled = (await checkIn.CancelAsync("travel plans changed", Commands.By(passenger))).Ok();
 
         Assert.Equal(CheckInStatus.Cancelled, cancelled.Status);
         Assert.Null(cancelled.SeatNumber);
@@ -118,7 +118,7 @@ public sealed class CheckInGrainTests(ClusterFixture fixture)
         Assert.Equal(("CANCEL", CheckInStatus.Completed, CheckInStatus.Cancelled, "travel plans changed", done.SeatNumber),
             (last.Action, last.From, last.To, last.Reason, last.SeatNumber));
 
-        var restarted = Ok(await checkIn.StartAsync(Commands.By(passenger)));
+        var restarted = (await checkIn.StartAsync(Commands.By(passenger))).Ok();
         Assert.Equal(CheckInStatus.InProgress, restarted.Status);
         Assert.Null(restarted.CancellationReason);
     }
@@ -129,8 +129,8 @@ public sealed class CheckInGrainTests(ClusterFixture fixture)
         var (flight, pnr) = await BookAsync(passengers: 1);
         var passenger = $"{pnr}-1";
         var checkIn = _grains.GetCheckInGrain(flight, passenger);
-        Ok(await checkIn.StartAsync(Commands.By(passenger)));
-        var seat = Ok(await checkIn.CompleteAsync(Commands.By(passenger))).SeatNumber!;
+        (await checkIn.StartAsync(Commands.By(passenger))).Ok();
+        var seat = (await checkIn.CompleteAsync(Commands.By(passenger))).Ok().SeatNumber!;
 
         (await _grains.HoldAsync(flight, passenger, "20A")).Refused(FailureCode.CheckinCompleted);
         (await _grains.ReleaseAsync(flight, passenger, seat)).Refused(FailureCode.CheckinCompleted);
@@ -138,7 +138,7 @@ public sealed class CheckInGrainTests(ClusterFixture fixture)
         Assert.Equal((SeatStatus.Confirmed, passenger), ((await _grains.SeatAsync(flight, seat)).Status, (await _grains.SeatAsync(flight, seat)).PassengerId));
         Assert.Equal(SeatStatus.Available, (await _grains.SeatAsync(flight, "20A")).Status);
 
-        Ok(await checkIn.CancelAsync("changing seats", Commands.By(passenger)));
+        (await checkIn.CancelAsync("changing seats", Commands.By(passenger))).Ok();
         (await _grains.HoldAsync(flight, passenger, "20A")).Ok();
     }
 
@@ -149,10 +149,10 @@ public sealed class CheckInGrainTests(ClusterFixture fixture)
         var passenger = $"{pnr}-1";
         var checkIn = _grains.GetCheckInGrain(flight, passenger);
 
-        Refused(await checkIn.CompleteAsync(Commands.By(passenger)), FailureCode.CheckinNotStarted);
-        Refused(await checkIn.CancelAsync("x", Commands.By(passenger)), FailureCode.CheckinNotStarted);
+        (await checkIn.CompleteAsync(Commands.By(passenger))).Refused(FailureCode.CheckinNotStarted);
+        (await checkIn.CancelAsync("x", Commands.By(passenger))).Refused(FailureCode.CheckinNotStarted);
 
-        var view = Ok(await checkIn.GetAsync());
+        var view = (await checkIn.GetAsync()).Ok();
         Assert.Equal((CheckInStatus.NotStarted, 0L), (view.Status, view.Version));
         Assert.Empty(await fixture.CheckInAuditLog.QueryAsync(flight, passenger, 100));
     }
@@ -165,7 +165,7 @@ public sealed class CheckInGrainTests(ClusterFixture fixture)
 
         var result = await _grains.GetCheckInGrain(flight, passenger).StartAsync(Commands.By(passenger));
 
-        Refused(result, FailureCode.CheckinNotOpen);
+        result.Refused(FailureCode.CheckinNotOpen);
         Assert.True(DateTimeOffset.TryParse(result.Error!.Extensions!["opensAt"], out var opensAt));
         var departure = (await _grains.GetFlightGrain(flight).GetAsync())!.Definition.Departure;
         Assert.Equal(departure.AddHours(-24), opensAt);
@@ -176,7 +176,7 @@ public sealed class CheckInGrainTests(ClusterFixture fixture)
     {
         var (flight, _) = await BookAsync(passengers: 1);
 
-        Refused(await _grains.GetCheckInGrain(flight, "NOBODY-1").StartAsync(Commands.By("NOBODY-1")), FailureCode.PassengerNotFound);
+        (await _grains.GetCheckInGrain(flight, "NOBODY-1").StartAsync(Commands.By("NOBODY-1"))).Refused(FailureCode.PassengerNotFound);
     }
 
     [Fact]
@@ -190,10 +190,10 @@ public sealed class CheckInGrainTests(ClusterFixture fixture)
         (await _grains.HoldAsync(flightId, "OTHER1-1", "1A")).Ok();
         (await _grains.HoldAsync(flightId, "OTHER2-1", "1B")).Ok();
         var checkIn = _grains.GetCheckInGrain(flightId, $"{pnr}-1");
-        Ok(await checkIn.StartAsync(Commands.By(pnr)));
+        (await checkIn.StartAsync(Commands.By(pnr))).Ok();
 
-        Refused(await checkIn.CompleteAsync(Commands.By(pnr)), FailureCode.NoSeatAvailable);
-        Assert.Equal(CheckInStatus.InProgress, Ok(await checkIn.GetAsync()).Status);
+        (await checkIn.CompleteAsync(Commands.By(pnr))).Refused(FailureCode.NoSeatAvailable);
+        Assert.Equal(CheckInStatus.InProgress, (await checkIn.GetAsync()).Ok().Status);
     }
 
     private async Task<(string FlightId, string Pnr)> BookAsync(int passengers, TimeSpan? departureIn = null)
@@ -207,17 +207,5 @@ public sealed class CheckInGrainTests(ClusterFixture fixture)
         var booking = await _grains.GetBookingGrain(pnr).CreateAsync(new BookingDefinition(pnr, names, [flightId]));
         Assert.True(booking.IsSuccess, booking.Error?.Detail);
         return (flightId, pnr);
-    }
-
-    private static CheckInView Ok(Result<CheckInView> result)
-    {
-        Assert.True(result.IsSuccess, $"expected success, got {result.Error?.Code}: {result.Error?.Detail}");
-        return result.Value;
-    }
-
-    private static void Refused(Result<CheckInView> result, FailureCode code)
-    {
-        Assert.False(result.IsSuccess, $"expected {code}, got success: {result.Value}");
-        Assert.Equal(code, result.Error.Code);
     }
 }

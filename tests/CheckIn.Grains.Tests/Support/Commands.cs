@@ -42,13 +42,15 @@ internal static class Commands
         return map?.Seats.Single(s => s.SeatNumber == seatNumber);
     }
 
-    public static SeatSnapshot Ok(this Result<SeatSnapshot> result)
+    public static T Ok<T>(this Result<T> result)
+        where T : class
     {
         Assert.True(result.IsSuccess, $"expected success, got {result.Error?.Code}: {result.Error?.Detail}");
         return result.Value;
     }
 
-    public static void Refused(this Result<SeatSnapshot> result, FailureCode code)
+    public static void Refused<T>(this Result<T> result, FailureCode code)
+        where T : class
     {
         Assert.False(result.IsSuccess, $"expected {code}, got success: {result.Value}");
         Assert.Equal(code, result.Error.Code);
