@@ -147,6 +147,7 @@ public sealed class AdminApiTests(ApiFixture fixture)
     [InlineData("""{"pnr":"PNR","passengers":[{"firstName":"A","lastName":"B"}]}""", "flights")]
     [InlineData("""{"pnr":"PNR","passengers":[{"firstName":"A","lastName":"B"}],"flights":[]}""", "flights")]
     [InlineData("""{"pnr":"PNR","passengers":[{"firstName":"A","lastName":"B"}],"flights":["F","F"]}""", "flights")]
+    [InlineData("""{"pnr":"PNR","passengers":[{"firstName":"A","lastName":"B"},{"firstName":"C","lastName":"B","cabin":"FIRST"}],"flights":["F"]}""", "passengers[1].cabin")]
     public async Task An_invalid_booking_is_400_naming_the_field(string template, string field)
     {
         var flightId = await _api.CreateFlightAsync();
@@ -155,6 +156,36 @@ public sealed class AdminApiTests(ApiFixture fixture)
         using var response = await PostRawAdminAsync("/api/admin/bookings", body);
 
         await ProblemAssert.IsProblemAsync(response, 400, "VALIDATION_FAILED", field);
+    }
+
+    [Fact]
+    public async Task A_passenger_keeps_the_booked_cabin_in_the_booking_and_the_session()
+    {
+        var flightId = await _api.CreateFlightAsync();
+        var pnr = CheckInApi.NewPnr();
+        var body = new { pnr, passengers = new object[] { new { firstName = "Ann", lastName = "Cabin", cabin = "BUSINESS" }, new { firstName = "Bo", lastName = "Cabin" } }, flights = new[] { flightId } };
+
+        using var created = await _api.AdminPostAsync("/api/admin/bookings", body);
+        using var session = await _api.PostJsonAsync("/api/sessions", new { pnr, lastName = "Cabin" });
+
+        await CheckInApi.EnsureStatusAsync(created, 201);
+        await CheckInApi.EnsureStatusAsync(session, 201);
+        foreach (var response in new[] { created, session })
+        {
+            var cabins = (await CheckInApi.ReadJsonAsync(response)).GetProperty("passengers").EnumerateArray().Select(p => p.GetProperty("cabin").GetString());
+            Assert.Equal(["BUSINESS", "ECONOMY"], cabins);
+        }
+    }
+
+    [Fact]
+    public async Task An_unknown_cabin_is_400_malformed_request()
+    {
+        var flightId = await _api.CreateFlightAsync();
+        var body = $$"""{"pnr":"{{CheckInApi.NewPnr()}}","passengers":[{"firstName":"A","lastName":"B","cabin":"STEERAGE"}],"flights":["{{flightId}}"]}""";
+
+        using var response = await PostRawAdminAsync("/api/admin/bookings", body);
+
+        await ProblemAssert.IsProblemAsync(response, 400, "MALFORMED_REQUEST");
     }
 
     [Theory]

@@ -1,10 +1,14 @@
 using CheckIn.Contracts.Common;
+using CheckIn.Contracts.Flights;
 
 namespace CheckIn.Contracts.Bookings;
 
 /// <summary>A passenger's name as the airline booked it.</summary>
 [GenerateSerializer, Immutable, Alias("checkin.PassengerName")]
-public sealed record PassengerName([property: Id(0)] string FirstName, [property: Id(1)] string LastName);
+public sealed record PassengerName(
+    [property: Id(0)] string FirstName,
+    [property: Id(1)] string LastName,
+    [property: Id(2)] Cabin Cabin = Cabin.Economy);
 
 /// <summary>What the admin API creates: a PNR with passengers on flights.</summary>
 [GenerateSerializer, Immutable, Alias("checkin.BookingDefinition")]
@@ -18,7 +22,8 @@ public sealed record BookingDefinition(
 public sealed record Passenger(
     [property: Id(0)] string PassengerId,
     [property: Id(1)] string FirstName,
-    [property: Id(2)] string LastName);
+    [property: Id(2)] string LastName,
+    [property: Id(3)] Cabin Cabin = Cabin.Economy);
 
 /// <summary>A flight on a booking.</summary>
 [GenerateSerializer, Immutable, Alias("checkin.BookedFlight")]

@@ -40,10 +40,17 @@ internal sealed partial class BookingGrain(
             {
                 return Result<BookingInfo>.Fail(FailureCode.FlightNotFound, $"Flight {definition.FlightIds[i]} does not exist.", $"flights[{i}]");
             }
+            var cabins = flight.Definition.Layout.Cabins.Select(c => c.Cabin).ToHashSet();
+            var missing = definition.Passengers.ToList().FindIndex(p => !cabins.Contains(p.Cabin));
+            if (missing >= 0)
+            {
+                return Result<BookingInfo>.Fail(FailureCode.ValidationFailed,
+                    $"Flight {flight.FlightId} has no {definition.Passengers[missing].Cabin} cabin.", $"passengers[{missing}].cabin");
+            }
             flights.Add(new BookedFlight(flight.FlightId, flight.Definition.Departure));
         }
         var passengers = definition.Passengers
-            .Select((p, i) => new Passenger($"{definition.Pnr}-{i + 1}", p.FirstName.Trim(), p.LastName.Trim()))
+            .Select((p, i) => new Passenger($"{definition.Pnr}-{i + 1}", p.FirstName.Trim(), p.LastName.Trim(), p.Cabin))
             .ToList();
         state.State.Booking = new BookingInfo(definition.Pnr, passengers, flights, time.GetUtcNow());
         await state.WriteStateAsync();
@@ -73,6 +80,10 @@ internal sealed partial class BookingGrain(
             {
                 return new Error(FailureCode.ValidationFailed, $"passengers[{i}].lastName must be 1-{MaxNameLength} characters.", $"passengers[{i}].lastName");
             }
+            if (!Enum.IsDefined(p.Cabin))
+            {
+                return new Error(FailureCode.ValidationFailed, $"passengers[{i}].cabin is not a cabin.", $"passengers[{i}].cabin");
+            }
         }
         if (definition.FlightIds is null || definition.FlightIds.Count is 0 or > MaxFlights
             || definition.FlightIds.Distinct(StringComparer.Ordinal).Count() != definition.FlightIds.Count)
@@ -93,8 +104,8 @@ internal sealed partial class BookingGrain(
 
     private static bool Same(BookingInfo existing, BookingDefinition definition) =>
         existing.Flights.Select(f => f.FlightId).SequenceEqual(definition.FlightIds)
-        && existing.Passengers.Select(p => (p.FirstName, p.LastName))
-            .SequenceEqual(definition.Passengers.Select(p => (p.FirstName.Trim(), p.LastName.Trim())));
+        && existing.Passengers.Select(p => (p.FirstName, p.LastName, p.Cabin))
+            .SequenceEqual(definition.Passengers.Select(p => (p.FirstName.Trim(), p.LastName.Trim(), p.Cabin)));
 
     [GeneratedRegex("^[A-Z0-9]{6}$")]
     private static partial Regex PnrPattern();

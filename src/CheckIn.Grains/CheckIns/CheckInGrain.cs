@@ -385,7 +385,7 @@ internal sealed partial class CheckInGrain(
         var map = await GrainFactory.GetSeatMapGrain(_flightId).GetAsync();
         if (map is not null)
         {
-            var cabin = CheckInRules.CabinOf(_flight!);
+            var cabin = CheckInRules.CabinOf(_flight!, _passenger!.Cabin);
             var assign = context with { Reason = "seat assigned automatically at check-in" };
             foreach (var candidate in CheckInRules.AutoAssignCandidates(_flight!, map, cabin).Take(MaxAutoAssignAttempts))
             {
@@ -419,7 +419,7 @@ internal sealed partial class CheckInGrain(
     private BoardingPass IssueBoardingPass(string seatNumber, int sequence)
     {
         var flight = _flight!.Definition;
-        var cabin = _flight.FindSeat(seatNumber)?.Cabin ?? CheckInRules.CabinOf(_flight);
+        var cabin = _flight.FindSeat(seatNumber)?.Cabin ?? CheckInRules.CabinOf(_flight, _passenger!.Cabin);
         var bcbp = Bcbp.Encode(new BcbpData(
             _passenger!.LastName, _passenger.FirstName, _pnr, flight.Origin, flight.Destination, flight.FlightId,
             DateOnly.FromDateTime(flight.Departure.DateTime), cabin, seatNumber, sequence, BagsChecked: state.State.Bags.Count > 0));

@@ -129,10 +129,17 @@ public static class CheckInRules
             .ToList();
     }
 
-    /// <summary>The cabin a passenger sits in: Economy when the flight has it, otherwise the flight's rearmost cabin.</summary>
-    public static Cabin CabinOf(FlightInfo flight)
+    /// <summary>
+    /// The cabin a passenger sits in: their booked cabin (bookings are validated against the flight's cabins), or —
+    /// for a flight whose layout lacks it — Economy when the flight has it, otherwise the flight's rearmost cabin.
+    /// </summary>
+    public static Cabin CabinOf(FlightInfo flight, Cabin booked = Cabin.Economy)
     {
         var cabins = flight.Definition.Layout.Cabins.Select(c => c.Cabin).ToList();
+        if (cabins.Contains(booked))
+        {
+            return booked;
+        }
         return cabins.Contains(Cabin.Economy) || cabins.Count == 0 ? Cabin.Economy : cabins.Max();
     }
 }

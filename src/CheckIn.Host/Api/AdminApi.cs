@@ -23,7 +23,7 @@ public sealed record CreateFlightRequest(string? FlightId, string? Origin, strin
 
 public sealed record FlightResponse(string FlightId, string Origin, string Destination, DateTimeOffset Departure, int SeatCount, DateTimeOffset CreatedAt);
 
-public sealed record PassengerNameRequest(string? FirstName, string? LastName);
+public sealed record PassengerNameRequest(string? FirstName, string? LastName, Cabin? Cabin = null);
 
 public sealed record CreateBookingRequest(string? Pnr, IReadOnlyList<PassengerNameRequest>? Passengers, IReadOnlyList<string>? Flights);
 
@@ -102,7 +102,7 @@ internal static class AdminApi
         }
         var definition = new BookingDefinition(
             request.Pnr,
-            [.. request.Passengers.Select(p => new PassengerName(p.FirstName ?? "", p.LastName ?? ""))],
+            [.. request.Passengers.Select(p => new PassengerName(p.FirstName ?? "", p.LastName ?? "", p.Cabin ?? Cabin.Economy))],
             request.Flights);
         var result = await grains.GetBookingGrain(request.Pnr).CreateAsync(definition);
         if (!result.IsSuccess)
@@ -112,7 +112,7 @@ internal static class AdminApi
         var b = result.Value;
         return TypedResults.Created($"/api/admin/bookings/{b.Pnr}", new BookingResponse(
             b.Pnr,
-            [.. b.Passengers.Select(p => new SessionPassenger(p.PassengerId, p.FirstName, p.LastName))],
+            [.. b.Passengers.Select(p => new SessionPassenger(p.PassengerId, p.FirstName, p.LastName, p.Cabin))],
             [.. b.Flights.Select(f => new SessionFlight(f.FlightId, f.Departure))]));
     }
 

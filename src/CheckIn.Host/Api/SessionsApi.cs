@@ -1,3 +1,4 @@
+using CheckIn.Contracts.Flights;
 using CheckIn.Contracts;
 using CheckIn.Host.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,7 +7,7 @@ namespace CheckIn.Host.Api;
 
 public sealed record CreateSessionRequest(string? Pnr, string? LastName);
 
-public sealed record SessionPassenger(string PassengerId, string FirstName, string LastName);
+public sealed record SessionPassenger(string PassengerId, string FirstName, string LastName, Cabin Cabin);
 
 public sealed record SessionFlight(string FlightId, DateTimeOffset Departure);
 
@@ -55,7 +56,7 @@ internal static class SessionsApi
             token,
             expiresAt,
             booking.Pnr,
-            [.. booking.Passengers.Select(p => new SessionPassenger(p.PassengerId, p.FirstName, p.LastName))],
+            [.. booking.Passengers.Select(p => new SessionPassenger(p.PassengerId, p.FirstName, p.LastName, p.Cabin))],
             [.. booking.Flights.Select(f => new SessionFlight(f.FlightId, f.Departure))]);
         return TypedResults.Created("/api/sessions/current", response);
     }

@@ -180,6 +180,33 @@ public sealed class CheckInGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_passenger_booked_in_business_is_assigned_a_business_seat()
+    {
+        var flightId = await _grains.CreateFlightAsync(fixture.Time.GetUtcNow().AddHours(5));
+        var pnr = SampleLayouts.NewPnr();
+        (await _grains.GetBookingGrain(pnr).CreateAsync(new BookingDefinition(pnr, [new("Ann", "Lee", Cabin.Business)], [flightId]))).Ok();
+        var checkIn = _grains.GetCheckInGrain(flightId, $"{pnr}-1");
+        (await checkIn.StartAsync(Commands.By(pnr))).Ok();
+
+        var done = (await checkIn.CompleteAsync(Commands.By(pnr))).Ok();
+
+        Assert.Equal(("1A", Cabin.Business, 'J'), (done.SeatNumber, done.BoardingPass!.Cabin, done.BoardingPass.Bcbp[47]));
+    }
+
+    [Fact]
+    public async Task A_booking_in_a_cabin_the_flight_lacks_is_refused()
+    {
+        var flightId = await _grains.CreateFlightAsync(fixture.Time.GetUtcNow().AddHours(5));
+        var pnr = SampleLayouts.NewPnr();
+
+        var result = await _grains.GetBookingGrain(pnr).CreateAsync(new BookingDefinition(pnr, [new("Ann", "Lee"), new("Bo", "Lee", Cabin.First)], [flightId]));
+
+        result.Refused(FailureCode.ValidationFailed);
+        Assert.Equal("passengers[1].cabin", result.Error!.Field);
+        Assert.Null(await _grains.GetBookingGrain(pnr).GetAsync());
+    }
+
+    [Fact]
     public async Task A_full_cabin_leaves_nothing_to_assign()
     {
         var flightId = SampleLayouts.NewFlightId();

@@ -9,11 +9,11 @@ internal static class Commands
     public static CommandContext By(string passengerId) =>
         new($"passenger:{passengerId}", "test", Guid.NewGuid().ToString("N"));
 
-    /// <summary>Creates a fresh A320 flight and returns its id.</summary>
-    public static async Task<string> CreateFlightAsync(this IGrainFactory grains)
+    /// <summary>Creates a fresh A320 flight (departing in 2031 unless told otherwise) and returns its id.</summary>
+    public static async Task<string> CreateFlightAsync(this IGrainFactory grains, DateTimeOffset? departure = null)
     {
         var flightId = SampleLayouts.NewFlightId();
-        var created = await grains.GetFlightGrain(flightId).CreateAsync(SampleLayouts.A320Flight(flightId));
+        var created = await grains.GetFlightGrain(flightId).CreateAsync(SampleLayouts.A320Flight(flightId) with { Departure = departure ?? SampleLayouts.Departure });
         Assert.True(created.IsSuccess, created.Error?.Detail);
         return flightId;
     }
