@@ -25,6 +25,20 @@ public sealed class HostStartupTests(DurableServicesFixture services, ITestOutpu
     }
 
     [Fact]
+    public async Task Durable_mode_without_a_payment_webhook_secret_exits_non_zero_naming_the_setting()
+    {
+        var db = await services.CreateDatabaseAsync();
+        var settings = HostSettings.For(services, db) with { Extra = new Dictionary<string, string?> { ["CheckIn__Payments__WebhookSecret"] = null } };
+        var host = _hosts.Start("host without webhook secret", settings);
+
+        var exitCode = await host.WaitForExitAsync(ExitDeadline);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.True(host.Output.Contains("CheckIn:Payments:WebhookSecret", StringComparison.Ordinal), $"The output does not name CheckIn:Payments:WebhookSecret:{Environment.NewLine}{host.Output}");
+        Assert.Empty(await Db.StringsAsync(db, "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"));
+    }
+
+    [Fact]
     public async Task A_host_that_refuses_to_start_leaves_the_database_untouched()
     {
         // Settings are checked before anything is changed: a host that will not run must not migrate the schema.

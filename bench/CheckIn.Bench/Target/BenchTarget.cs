@@ -144,6 +144,7 @@ internal sealed class BenchTarget : IAsyncDisposable
         {
             ["CheckIn__AdminKey"] = AdminKey,
             ["CheckIn__TokenSigningKey"] = RandomNumberGenerator.GetHexString(48),
+            ["CheckIn__Payments__WebhookSecret"] = RandomNumberGenerator.GetHexString(48),
             ["Orleans__ServiceId"] = serviceId,
             // Logging at Warning: per-request logging would distort the figures.
             ["Logging__LogLevel__Default"] = "Warning",

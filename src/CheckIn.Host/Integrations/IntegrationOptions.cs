@@ -10,7 +10,7 @@ public sealed class IntegrationOptions
 {
     public const string Section = "CheckIn";
 
-    /// <summary>Used when <c>CheckIn:Payments:WebhookSecret</c> is unset; fine for a demo, never for production.</summary>
+    /// <summary>Used in embedded mode when <c>CheckIn:Payments:WebhookSecret</c> is unset; durable mode requires its own.</summary>
     public const string DevelopmentWebhookSecret = "embedded-mode-payment-webhook-secret-not-for-production-use";
 
     public WeightClientOptions Weight { get; set; } = new();
@@ -76,7 +76,7 @@ internal sealed class IntegrationOptionsValidator : IValidateOptions<Integration
         var payments = options.Payments;
         if (payments.WebhookSecret is not { Length: >= MinimumSecretLength })
         {
-            failures.Add($"CheckIn:Payments:WebhookSecret (CheckIn__Payments__WebhookSecret) must be at least {MinimumSecretLength} characters.");
+            failures.Add($"CheckIn:Payments:WebhookSecret (CheckIn__Payments__WebhookSecret) must be at least {MinimumSecretLength} characters; durable mode requires it (the development default is public).");
         }
         if (payments.WebhookTolerance <= TimeSpan.Zero || payments.WebhookTolerance > TimeSpan.FromHours(1))
         {

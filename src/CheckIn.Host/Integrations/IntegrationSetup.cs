@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
+using CheckIn.Host.Hosting;
+
 namespace CheckIn.Host.Integrations;
 
 /// <summary>The Weight service and the payment provider: options, resilient HTTP clients and the in-process simulators.</summary>
@@ -22,9 +24,11 @@ public static class IntegrationSetup
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<IntegrationOptions>().Bind(configuration.GetSection(IntegrationOptions.Section)).ValidateOnStart();
-        services.PostConfigure<IntegrationOptions>(o =>
+        // The development secret is public (it is in this file): only the embedded mode may fall back to it. A durable
+        // host without its own secret fails validation at start, like one without an admin key.
+        services.AddOptions<IntegrationOptions>().PostConfigure<IServiceProvider>((o, sp) =>
         {
-            if (string.IsNullOrEmpty(o.Payments.WebhookSecret))
+            if (string.IsNullOrEmpty(o.Payments.WebhookSecret) && sp.GetService<RunMode>() is not { IsDurable: true })
             {
                 o.Payments.WebhookSecret = IntegrationOptions.DevelopmentWebhookSecret;
             }

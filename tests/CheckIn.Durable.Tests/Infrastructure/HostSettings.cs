@@ -10,6 +10,7 @@ internal sealed record HostSettings
 {
     public const string TestAdminKey = "host-tests-admin-key";
     public const string SigningKey = "host-tests-token-signing-key-0123456789abcdef";
+    public const string WebhookSecret = "host-tests-payment-webhook-secret-0123456789abcdef";
 
     public required string Postgres { get; init; }
 
@@ -69,6 +70,7 @@ internal sealed record HostSettings
         ["urls"] = BaseAddress.ToString().TrimEnd('/'),
         ["CheckIn__AdminKey"] = AdminKey,
         ["CheckIn__TokenSigningKey"] = SigningKey,
+        ["CheckIn__Payments__WebhookSecret"] = WebhookSecret,
         ["CheckIn__HoldDuration"] = HoldDuration?.ToString("c", CultureInfo.InvariantCulture),
         // Two Polly lines per grain placement would bury what matters when a failing test prints the output.
         ["Logging__LogLevel__Polly"] = "Warning",
