@@ -145,6 +145,48 @@ public sealed class CheckInsApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_repeated_complete_with_the_same_idempotency_key_replays_the_first_answer()
+    {
+        var (flightId, traveller) = await BookSoonAsync(passengers: 1);
+        using (var start = await StartAsync(flightId, traveller, traveller.PassengerIds))
+        {
+            await CheckInApi.EnsureStatusAsync(start, 200);
+        }
+        var key = CheckInApi.NewIdempotencyKey();
+
+        using var first = await _api.PostJsonAsync(PathOf(flightId, traveller.PassengerId, "/complete"), null, traveller.Token, key);
+        using var second = await _api.PostJsonAsync(PathOf(flightId, traveller.PassengerId, "/complete"), null, traveller.Token, key);
+
+        await CheckInApi.EnsureStatusAsync(first, 200);
+        await CheckInApi.EnsureStatusAsync(second, 200);
+        Assert.Equal(["true"], second.Headers.GetValues("Idempotent-Replayed"));
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Bags_and_payments_of_another_bookings_passenger_are_forbidden()
+    {
+        var (flightId, traveller) = await BookSoonAsync(passengers: 1);
+        var stranger = await _api.NewTravellerAsync(flightId);
+
+        await ProblemAssert.IsProblemAsync(await _api.PostJsonAsync(PathOf(flightId, stranger.PassengerId, "/bags"), new { bagTag = "X1" }, traveller.Token), 403, "FORBIDDEN", "passengerId");
+        await ProblemAssert.IsProblemAsync(await _api.PostJsonAsync(PathOf(flightId, stranger.PassengerId, "/payment"), null, traveller.Token), 403, "FORBIDDEN", "passengerId");
+        await ProblemAssert.IsProblemAsync(await _api.GetAsync(PathOf(flightId, stranger.PassengerId, "/boarding-pass.png"), traveller.Token), 403, "FORBIDDEN", "passengerId");
+    }
+
+    [Fact]
+    public async Task A_new_payment_when_nothing_is_owed_is_refused()
+    {
+        var (flightId, traveller) = await BookSoonAsync(passengers: 1);
+        using (var start = await StartAsync(flightId, traveller, traveller.PassengerIds))
+        {
+            await CheckInApi.EnsureStatusAsync(start, 200);
+        }
+
+        await ProblemAssert.IsProblemAsync(await _api.PostJsonAsync(PathOf(flightId, traveller.PassengerId, "/payment"), null, traveller.Token), 409, "PAYMENT_NOT_REQUIRED");
+    }
+
+    [Fact]
     public async Task A_flight_of_another_booking_is_forbidden()
     {
         var (flightId, traveller) = await BookSoonAsync(passengers: 1);
