@@ -93,19 +93,22 @@ internal static class JourneyScenario
         OperationRecorder start, OperationRecorder addBag, OperationRecorder pay, OperationRecorder resume, OperationRecorder complete)
     {
         var checkIn = $"/api/flights/{slot.FlightId}/check-ins/{slot.PassengerId}";
-        var started = await StepAsync(http, start, CheckInClient.Passenger(HttpMethod.Post, $"/api/flights/{slot.FlightId}/check-ins", slot.Token, $"{{\"passengerIds\":[\"{slot.PassengerId}\"]}}"), ctx.Cancellation);
+        using var started = await StepAsync(http, start, CheckInClient.Passenger(HttpMethod.Post, $"/api/flights/{slot.FlightId}/check-ins", slot.Token, $"{{\"passengerIds\":[\"{slot.PassengerId}\"]}}"), ctx.Cancellation);
         if (started is null)
         {
             return null;
         }
-        var waiting = await StepAsync(http, addBag, CheckInClient.Passenger(HttpMethod.Post, $"{checkIn}/bags", slot.Token, $"{{\"bagTag\":\"{tag}\"}}"), ctx.Cancellation);
+        using var waiting = await StepAsync(http, addBag, CheckInClient.Passenger(HttpMethod.Post, $"{checkIn}/bags", slot.Token, $"{{\"bagTag\":\"{tag}\"}}"), ctx.Cancellation);
         if (waiting?.RootElement.GetProperty("payment").GetProperty("intentId").GetString() is not { } intentId)
         {
             return null;
         }
-        if (await StepAsync(http, pay, new HttpRequestMessage(HttpMethod.Post, $"/sim/payments/api/intents/{intentId}/pay"), ctx.Cancellation) is null)
+        using (var paid = await StepAsync(http, pay, new HttpRequestMessage(HttpMethod.Post, $"/sim/payments/api/intents/{intentId}/pay"), ctx.Cancellation))
         {
-            return null;
+            if (paid is null)
+            {
+                return null;
+            }
         }
         var paidAt = Stopwatch.GetTimestamp();
         while (true)

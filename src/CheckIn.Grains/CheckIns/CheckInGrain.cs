@@ -128,10 +128,8 @@ internal sealed partial class CheckInGrain(
             {
                 return Result<CheckInView>.Fail(created.Error);
             }
-            // Every unpaid overweight bag is charged by the new intent.
-            s.Bags = [.. s.Bags.Select(b => b.Overweight && !IsPaid(b) ? b with { PaymentIntentId = created.Value.IntentId } : b)];
+            Charge(created.Value);
             bag = bag with { PaymentIntentId = created.Value.IntentId };
-            s.Payments.Add(created.Value);
             to = CheckInStatus.WaitingForPayment;
         }
         s.Bags.Add(bag);
@@ -160,8 +158,7 @@ internal sealed partial class CheckInGrain(
         {
             return Result<CheckInView>.Fail(created.Error);
         }
-        s.Bags = [.. s.Bags.Select(b => b.Overweight && !IsPaid(b) ? b with { PaymentIntentId = created.Value.IntentId } : b)];
-        s.Payments.Add(created.Value);
+        Charge(created.Value);
         await CommitAsync("RETRY_PAYMENT", s.Status, s.Status, context);
         return Result<CheckInView>.Ok(View());
     }
@@ -213,6 +210,13 @@ internal sealed partial class CheckInGrain(
 
     private Result<PaymentEventOutcome> Outcome(PaymentEventEffect effect) => Result<PaymentEventOutcome>.Ok(new PaymentEventOutcome(effect, View()));
 
+    /// <summary>Records a new intent; it charges every unpaid overweight bag.</summary>
+    private void Charge(PaymentIntent intent)
+    {
+        state.State.Bags = [.. state.State.Bags.Select(b => b.Overweight && !IsPaid(b) ? b with { PaymentIntentId = intent.IntentId } : b)];
+        state.State.Payments.Add(intent);
+    }
+
     private bool IsPaid(CheckedBag bag) =>
         bag.PaymentIntentId is { } id && state.State.Payments.Any(p => p.IntentId == id && p.Status == PaymentStatus.Succeeded);
 
@@ -263,6 +267,7 @@ internal sealed partial class CheckInGrain(
         await WriteAsync();
     }
 
+    /// <summary>Writes the state; after a failed write (it may or may not have landed) reloads what storage has.</summary>
     private async Task WriteAsync()
     {
         try
@@ -413,7 +418,7 @@ internal sealed partial class CheckInGrain(
             LogSeatLost(logger, _flightId, _passengerId, seat, released.Error.Code);
         }
         state.State.SeatToRelease = null;
-        await state.WriteStateAsync();
+        await WriteAsync();
     }
 
     private BoardingPass IssueBoardingPass(string seatNumber, int sequence)
@@ -438,16 +443,7 @@ internal sealed partial class CheckInGrain(
         var e = new CheckInAuditEvent(Guid.NewGuid(), _flightId, _passengerId, action, from, to, state.State.SeatNumber ?? state.State.SeatToRelease,
             context.Actor, context.Reason, now, context.CorrelationId, state.State.Version);
         state.State.UnpublishedEvents.Add(e);
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // The write may or may not have landed: reload what storage has rather than guess.
-            await state.ReadStateAsync();
-            throw;
-        }
+        await WriteAsync();
         LogTransition(logger, _flightId, _passengerId, action, from, to, context.Actor, context.Reason);
         await PublishAsync();
     }

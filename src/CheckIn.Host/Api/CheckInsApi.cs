@@ -98,13 +98,13 @@ internal static class CheckInsApi
                 return Problems.Validation($"passengerIds[{i}]", $"Passenger {ids[i]} is named twice.");
             }
         }
-        if (await FindFlightAsync(flightId, user, flights) is { } refused)
+        var (flight, refused) = await FindFlightAsync(flightId, user, flights);
+        if (refused is not null)
         {
             return refused;
         }
         // The window is the same for every passenger: checked once here, so a refused request starts nobody.
-        var flight = (await flights.FindAsync(flightId))!;
-        if (CheckInRules.OutsideWindow(time.GetUtcNow(), flight.Definition.Departure, window.Value) is { } closed)
+        if (CheckInRules.OutsideWindow(time.GetUtcNow(), flight!.Definition.Departure, window.Value) is { } closed)
         {
             return Problems.From(closed);
         }
@@ -234,24 +234,24 @@ internal static class CheckInsApi
         {
             return Problems.Create(403, ProblemCodes.Forbidden, $"Passenger {passengerId} is not on this session's booking.", "passengerId");
         }
-        return await FindFlightAsync(flightId, user, flights);
+        return (await FindFlightAsync(flightId, user, flights)).Refused;
     }
 
-    private static async Task<ProblemHttpResult?> FindFlightAsync(string flightId, ClaimsPrincipal user, FlightCatalog flights)
+    private static async Task<(FlightInfo? Flight, ProblemHttpResult? Refused)> FindFlightAsync(string flightId, ClaimsPrincipal user, FlightCatalog flights)
     {
-        if (await flights.FindAsync(flightId) is null)
+        if (await flights.FindAsync(flightId) is not { } flight)
         {
-            return Problems.From(new Error(FailureCode.FlightNotFound, $"Flight {flightId} does not exist.", "flightId"));
+            return (null, Problems.From(new Error(FailureCode.FlightNotFound, $"Flight {flightId} does not exist.", "flightId")));
         }
         return user.MayUseFlight(flightId)
-            ? null
-            : Problems.Create(403, ProblemCodes.Forbidden, $"Flight {flightId} is not on this session's booking.", "flightId");
+            ? (flight, null)
+            : (flight, Problems.Create(403, ProblemCodes.Forbidden, $"Flight {flightId} is not on this session's booking.", "flightId"));
     }
 
     private static CommandContext Context(ClaimsPrincipal user) =>
         new($"booking:{user.Pnr()}", "passenger request", Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N"));
 
-    internal static CheckInResponse ToResponse(CheckInView v) =>
+    private static CheckInResponse ToResponse(CheckInView v) =>
         new(v.FlightId, v.PassengerId, v.Status, v.SeatNumber, v.AllowedActions, v.OpensAt, v.ClosesAt, v.Bags, v.Payment, v.Payments,
             v.BoardingPass is { } pass ? ToResponse(pass) : null, v.CancellationReason, v.Version, v.UpdatedAt);
 
