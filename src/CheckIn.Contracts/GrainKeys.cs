@@ -3,6 +3,7 @@ using CheckIn.Contracts.CheckIns;
 using CheckIn.Contracts.Common;
 using CheckIn.Contracts.Flights;
 using CheckIn.Contracts.Seats;
+using CheckIn.Contracts.Waitlist;
 
 namespace CheckIn.Contracts;
 
@@ -52,6 +53,18 @@ public static class GrainKeys
     /// <summary>A booking by PNR (upper case).</summary>
     public static IBookingGrain GetBookingGrain(this IGrainFactory factory, string pnr) =>
         factory.GetGrain<IBookingGrain>(pnr.Trim().ToUpperInvariant());
+
+    /// <summary>A flight's waitlist.</summary>
+    public static IWaitlistGrain GetWaitlistGrain(this IGrainFactory factory, string flightId) =>
+        factory.GetGrain<IWaitlistGrain>(flightId);
+
+    /// <summary>Which cabins of a flight have passengers waiting.</summary>
+    public static IWaitlistDemandGrain GetWaitlistDemandGrain(this IGrainFactory factory, string flightId) =>
+        factory.GetGrain<IWaitlistDemandGrain>(flightId);
+
+    /// <summary>A booking's notifications (PNR, upper case).</summary>
+    public static INotificationInboxGrain GetNotificationInboxGrain(this IGrainFactory factory, string pnr) =>
+        factory.GetGrain<INotificationInboxGrain>(pnr.Trim().ToUpperInvariant());
 
     /// <summary>One idempotency key in one caller's scope.</summary>
     public static IIdempotencyGrain GetIdempotencyGrain(this IGrainFactory factory, string scope, string key) =>

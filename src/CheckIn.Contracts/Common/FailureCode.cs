@@ -68,6 +68,27 @@ public enum FailureCode
 
     /// <summary>There is nothing to pay, or a payment is already waiting to be paid.</summary>
     PaymentNotRequired = 24,
+
+    /// <summary>The passenger already has a seat that satisfies what they would wait for.</summary>
+    PreferenceAlreadyMet = 25,
+
+    /// <summary>The waitlist entry asks for a cabin the passenger did not book.</summary>
+    CabinNotBooked = 26,
+
+    /// <summary>The passenger is not booked on this flight.</summary>
+    NotOnFlight = 27,
+
+    /// <summary>The passenger has no waitlist entry on this flight.</summary>
+    WaitlistEntryNotFound = 28,
+
+    /// <summary>The waitlist entry is no longer waiting (assigned, left or expired): it cannot be left.</summary>
+    WaitlistEntryClosed = 29,
+
+    /// <summary>The passenger is already waiting in another entry (for example with other passengers of the booking).</summary>
+    AlreadyWaitlisted = 30,
+
+    /// <summary>The seat is held or confirmed by a passenger: only a free seat can be blocked.</summary>
+    SeatOccupied = 31,
 }
 
 /// <summary>An expected failure: a code, a human-readable detail and, where one input caused it, that input's name.</summary>

@@ -27,6 +27,13 @@ public interface IPassengerSeatGrain : IGrainWithStringKey
     /// <summary>Check-in's cancellation: lifts the lock and releases the seat (if it is still the passenger's).</summary>
     Task<Result<SeatSnapshot>> ReleaseForCheckInAsync(string seatNumber, CommandContext context);
 
+    /// <summary>
+    /// The waitlist's assignment: the seat (offered to the waitlist) becomes CONFIRMED for this passenger and the
+    /// passenger's previous seat, if any, is released (and in turn offered to the line). A passenger whose check-in is
+    /// completed is not moved (CHECKIN_COMPLETED). Repeating it returns the same seat.
+    /// </summary>
+    Task<Result<SeatSnapshot>> AssignFromWaitlistAsync(string seatNumber, CommandContext context);
+
     /// <summary>The seat number the passenger holds or has confirmed on this flight, or null.</summary>
     Task<string?> GetSeatNumberAsync();
 }

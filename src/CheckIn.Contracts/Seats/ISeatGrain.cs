@@ -29,6 +29,28 @@ public interface ISeatGrain : IGrainWithStringKey
     Task<Result<SeatSnapshot>> ReleaseAsync(string passengerId, CommandContext context);
 
     /// <summary>
+    /// The waitlist reserves a free seat for itself (AVAILABLE → offered): from now on only
+    /// <see cref="AssignFromWaitlistAsync"/> or <see cref="EndOfferAsync"/> change it. A seat already offered
+    /// answers the same; a held, confirmed or blocked one → SEAT_UNAVAILABLE.
+    /// </summary>
+    Task<Result<SeatSnapshot>> ClaimForWaitlistAsync(CommandContext context);
+
+    /// <summary>
+    /// Offered → CONFIRMED for the passenger the waitlist chose (called by that passenger's seat grain). Repeating it
+    /// returns the same seat; a seat not offered to the waitlist → SEAT_UNAVAILABLE.
+    /// </summary>
+    Task<Result<SeatSnapshot>> AssignFromWaitlistAsync(string passengerId, CommandContext context);
+
+    /// <summary>Nobody in line wants the seat: offered → AVAILABLE to anyone. Does nothing to a seat not offered.</summary>
+    Task<Result<SeatSnapshot>> EndOfferAsync(CommandContext context);
+
+    /// <summary>An operator blocks a free seat (→ BLOCKED). Held or confirmed → SEAT_OCCUPIED. Repeats are no-ops.</summary>
+    Task<Result<SeatSnapshot>> BlockAsync(CommandContext context);
+
+    /// <summary>An operator unblocks a seat: it becomes free and is offered to the waitlist first. Repeats are no-ops.</summary>
+    Task<Result<SeatSnapshot>> UnblockAsync(CommandContext context);
+
+    /// <summary>
     /// Releases the hold if its expiry has passed; otherwise does nothing. One-way so that the seat map grain can
     /// nudge seats without waiting on them (the seat in turn notifies the map one-way: no call cycle).
     /// </summary>

@@ -11,6 +11,11 @@ public enum SeatStatus
     Confirmed = 3,
     /// <summary>Blocked by the airline; never holdable.</summary>
     Blocked = 4,
+    /// <summary>
+    /// Just freed and reserved for the flight's waitlist, which assigns it to the first passenger in line it suits
+    /// or hands it back (AVAILABLE) — usually within milliseconds. Not holdable meanwhile.
+    /// </summary>
+    Offered = 5,
 }
 
 /// <summary>A seat's state as its grain last committed it.</summary>

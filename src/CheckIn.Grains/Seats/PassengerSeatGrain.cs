@@ -83,6 +83,47 @@ internal sealed partial class PassengerSeatGrain(
         return result;
     }
 
+    public async Task<Result<SeatSnapshot>> AssignFromWaitlistAsync(string seatNumber, CommandContext context)
+    {
+        await ReconcileAsync();
+        var current = state.State.CurrentSeat;
+        if (current == seatNumber)
+        {
+            return await Seat(seatNumber).AssignFromWaitlistAsync(_passengerId, context);
+        }
+        if (Locked() is { } locked)
+        {
+            return locked;
+        }
+
+        // The same move as a hold (pending seat first, reminder while the passenger briefly has two seats), but the
+        // seat is taken straight to CONFIRMED: the waitlist chose it for this passenger.
+        state.State.PendingSeat = seatNumber;
+        await state.WriteStateAsync();
+        if (current is not null)
+        {
+            await this.RegisterOrUpdateReminder(ReconcileReminder, ReconcileDue, ReconcileDue);
+        }
+        var result = await Seat(seatNumber).AssignFromWaitlistAsync(_passengerId, context);
+        state.State.PendingSeat = null;
+        if (!result.IsSuccess)
+        {
+            return result;
+        }
+        state.State.CurrentSeat = seatNumber;
+        if (current is not null)
+        {
+            // Released like any other seat: while others wait it goes to the line in turn (the cascade).
+            await ReleasePreviousAsync(current, seatNumber, context);
+        }
+        await state.WriteStateAsync();
+        if (current is not null)
+        {
+            await DropReminderAsync();
+        }
+        return result;
+    }
+
     public async Task<Result<SeatSnapshot>> ConfirmAsync(string seatNumber, CommandContext context)
     {
         await ReconcileAsync();

@@ -2,6 +2,7 @@ using CheckIn.Contracts;
 using CheckIn.Contracts.Common;
 using CheckIn.Contracts.Flights;
 using CheckIn.Contracts.Seats;
+using CheckIn.Contracts.Waitlist;
 using CheckIn.Grains.Audit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,9 @@ namespace CheckIn.Grains.Seats;
 /// Owns one seat's state. Non-reentrant: one command at a time. Every transition is written (state plus its audit
 /// events, as an outbox) before the caller hears of it, then appended to the audit log and announced one-way to the
 /// flight's seat map. A hold's expiry is driven by a grain timer (precise), a reminder (durable backstop), the seat
-/// map's sweep, and is re-evaluated at the start of every call.
+/// map's sweep, and is re-evaluated at the start of every call. A seat that becomes free while passengers of its cabin
+/// wait goes OFFERED in the same write and tells the flight's waitlist one-way (again and again, until the waitlist
+/// assigns it or ends the offer): it never waits on the waitlist, which waits on it.
 /// </summary>
 internal sealed partial class SeatGrain(
     [PersistentState("seat", StorageNames.Default)] IPersistentState<SeatState> state,
@@ -29,6 +32,7 @@ internal sealed partial class SeatGrain(
     private string _seatNumber = "";
     private SeatDefinition? _definition;
     private IGrainTimer? _expiryTimer;
+    private IGrainTimer? _offerTimer;
     private bool _reminderRegistered;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -42,6 +46,7 @@ internal sealed partial class SeatGrain(
             GrainFactory.GetSeatMapGrain(_flightId).SeatChangedAsync(Snapshot()).Ignore();
         }
         ScheduleExpiryTimer();
+        OfferToWaitlistIfOffered();
     }
 
     public async Task<Result<SeatSnapshot>> GetAsync()
@@ -55,13 +60,28 @@ internal sealed partial class SeatGrain(
     }
 
     public Task<Result<SeatSnapshot>> HoldAsync(string passengerId, CommandContext context) =>
-        ExecuteAsync(context, (seat, now) => SeatRules.Hold(seat, _definition!.Blocked, passengerId, now, options.Value.HoldDuration));
+        ExecuteAsync(context, (seat, now) => SeatRules.Hold(seat, passengerId, now, options.Value.HoldDuration));
 
     public Task<Result<SeatSnapshot>> ConfirmAsync(string passengerId, CommandContext context) =>
         ExecuteAsync(context, (seat, now) => SeatRules.Confirm(seat, passengerId, now));
 
     public Task<Result<SeatSnapshot>> ReleaseAsync(string passengerId, CommandContext context) =>
         ExecuteAsync(context, (seat, now) => SeatRules.Release(seat, passengerId, now));
+
+    public Task<Result<SeatSnapshot>> ClaimForWaitlistAsync(CommandContext context) =>
+        ExecuteAsync(context, SeatRules.Claim);
+
+    public Task<Result<SeatSnapshot>> AssignFromWaitlistAsync(string passengerId, CommandContext context) =>
+        ExecuteAsync(context, (seat, now) => SeatRules.Assign(seat, passengerId, now));
+
+    public Task<Result<SeatSnapshot>> EndOfferAsync(CommandContext context) =>
+        ExecuteAsync(context, SeatRules.EndOffer);
+
+    public Task<Result<SeatSnapshot>> BlockAsync(CommandContext context) =>
+        ExecuteAsync(context, SeatRules.Block);
+
+    public Task<Result<SeatSnapshot>> UnblockAsync(CommandContext context) =>
+        ExecuteAsync(context, SeatRules.Unblock);
 
     public async Task ExpireIfDueAsync()
     {
@@ -78,7 +98,12 @@ internal sealed partial class SeatGrain(
             return;
         }
         await ExpireIfDueAsync();
-        if (state.State.Record.Status != SeatStatus.Held)
+        if (state.State.Record.Status == SeatStatus.Offered)
+        {
+            // The durable backstop of an unanswered offer (say the waitlist's silo died with the message).
+            OfferToWaitlist();
+        }
+        else if (state.State.Record.Status != SeatStatus.Held)
         {
             // Nothing left to back up: drop the reminder instead of paying for it on every hold.
             if (await this.GetReminder(ExpiryReminder) is { } reminder)
@@ -101,29 +126,40 @@ internal sealed partial class SeatGrain(
 
     private static SeatDecision KeepAsIs(SeatRecord seat, DateTimeOffset now) => SeatDecision.Keep(seat);
 
-    /// <summary>Expires a due hold, then applies the rule; writes once if either changed the seat.</summary>
+    /// <summary>
+    /// Expires a due hold, then applies the rule; a seat either step frees goes to the waitlist first when passengers
+    /// of its cabin wait (so a hold that races an expiry cannot jump the line). Writes once if anything changed.
+    /// </summary>
     private async Task<SeatDecision> ApplyAsync(CommandContext context, Func<SeatRecord, DateTimeOffset, SeatDecision> rule)
     {
         var now = time.GetUtcNow();
-        var before = state.State.Record;
-        var events = new List<SeatAuditEvent>(2);
+        var before = Current();
+        var events = new List<SeatAuditEvent>(3);
 
         var expiry = SeatRules.Expire(before, now);
+        var current = expiry.Record;
         if (expiry.Changed)
         {
-            events.Add(NewEvent(before, expiry.Record, before.PassengerId, CommandContext.System("hold expired") with { CorrelationId = context.CorrelationId }, now));
+            events.Add(NewEvent(before, current, before.PassengerId, CommandContext.System("hold expired") with { CorrelationId = context.CorrelationId }, now));
+            current = await OfferIfWaitedForAsync(current, context, now, events);
         }
-        var decision = rule(expiry.Record, now);
+        var decision = rule(current, now);
         if (decision.Changed)
         {
-            events.Add(NewEvent(expiry.Record, decision.Record, decision.Record.PassengerId ?? expiry.Record.PassengerId, context, now));
+            events.Add(NewEvent(current, decision.Record, decision.Record.PassengerId ?? current.PassengerId, context, now));
+            if (current.Status is SeatStatus.Held or SeatStatus.Confirmed or SeatStatus.Blocked)
+            {
+                // Released or unblocked (an offer the waitlist ended is not offered again).
+                decision = decision with { Record = await OfferIfWaitedForAsync(decision.Record, context, now, events) };
+            }
         }
+        var after = decision.Record;
         if (events.Count == 0)
         {
             return decision;
         }
 
-        await CommitAsync(decision.Record, events);
+        await CommitAsync(after, events);
         if (before.Status == SeatStatus.Held && decision.Record.Status != SeatStatus.Held)
         {
             CancelExpiryTimer();
@@ -132,7 +168,79 @@ internal sealed partial class SeatGrain(
         {
             ScheduleExpiryTimer();
         }
+        if (after.Status == SeatStatus.Offered && before.Status != SeatStatus.Offered)
+        {
+            OfferToWaitlistIfOffered();
+        }
+        else if (after.Status != SeatStatus.Offered)
+        {
+            _offerTimer?.Dispose();
+            _offerTimer = null;
+        }
         return decision;
+    }
+
+    private async Task<SeatRecord> OfferIfWaitedForAsync(SeatRecord freed, CommandContext context, DateTimeOffset now, List<SeatAuditEvent> events)
+    {
+        if (freed.Status != SeatStatus.Available || !await GrainFactory.GetWaitlistDemandGrain(_flightId).HasDemandAsync(_definition!.Cabin))
+        {
+            return freed;
+        }
+        var offered = SeatRules.Offer(freed, now).Record;
+        events.Add(NewEvent(freed, offered, null, CommandContext.System("offered to the waitlist") with { CorrelationId = context.CorrelationId }, now));
+        return offered;
+    }
+
+    /// <summary>
+    /// The record as the rules see it: a seat the flight defines as blocked is BLOCKED until an operator first
+    /// changes it (its record then says so itself).
+    /// </summary>
+    private SeatRecord Current()
+    {
+        var r = state.State.Record;
+        return r.Version == 0 && r.Status == SeatStatus.Available && _definition?.Blocked == true ? r with { Status = SeatStatus.Blocked } : r;
+    }
+
+    /// <summary>Tells the waitlist now and keeps telling it every <c>WaitlistOfferRetry</c> until the offer is answered.</summary>
+    private void OfferToWaitlistIfOffered()
+    {
+        if (state.State.Record.Status != SeatStatus.Offered || _definition is null)
+        {
+            return;
+        }
+        OfferToWaitlist();
+        _offerTimer ??= this.RegisterGrainTimer(
+            static (grain, _) => grain.RepeatOfferAsync(),
+            this,
+            new GrainTimerCreationOptions
+            {
+                DueTime = options.Value.WaitlistOfferRetry,
+                Period = options.Value.WaitlistOfferRetry,
+                Interleave = false,
+                KeepAlive = true,
+            });
+    }
+
+    private Task RepeatOfferAsync()
+    {
+        if (state.State.Record.Status == SeatStatus.Offered)
+        {
+            OfferToWaitlist();
+        }
+        else
+        {
+            _offerTimer?.Dispose();
+            _offerTimer = null;
+        }
+        return Task.CompletedTask;
+    }
+
+    private void OfferToWaitlist()
+    {
+        if (_definition is { } seat)
+        {
+            GrainFactory.GetWaitlistGrain(_flightId).SeatOfferedAsync(_seatNumber, seat.Cabin).Ignore();
+        }
     }
 
     private async Task CommitAsync(SeatRecord record, List<SeatAuditEvent> events)
@@ -198,9 +306,8 @@ internal sealed partial class SeatGrain(
 
     private SeatSnapshot Snapshot()
     {
-        var r = state.State.Record;
-        var status = _definition?.Blocked == true && r.Status == SeatStatus.Available ? SeatStatus.Blocked : r.Status;
-        return new SeatSnapshot(_flightId, _seatNumber, status, r.PassengerId, r.HoldExpiresAt, r.Version, r.UpdatedAt);
+        var r = Current();
+        return new SeatSnapshot(_flightId, _seatNumber, r.Status, r.PassengerId, r.HoldExpiresAt, r.Version, r.UpdatedAt);
     }
 
     private SeatAuditEvent NewEvent(SeatRecord from, SeatRecord to, string? passengerId, CommandContext context, DateTimeOffset now) =>

@@ -33,12 +33,8 @@ internal static class SeatRules
             })
             : SeatDecision.Keep(seat);
 
-    public static SeatDecision Hold(SeatRecord seat, bool blocked, string passengerId, DateTimeOffset now, TimeSpan holdDuration)
+    public static SeatDecision Hold(SeatRecord seat, string passengerId, DateTimeOffset now, TimeSpan holdDuration)
     {
-        if (blocked)
-        {
-            return SeatDecision.Refuse(seat, FailureCode.SeatUnavailable, "The seat is blocked by the airline.");
-        }
         if (seat.IsOwnedBy(passengerId))
         {
             // A repeat: same answer, and a hold is never extended by asking again.
@@ -46,7 +42,12 @@ internal static class SeatRules
         }
         if (seat.Status != SeatStatus.Available)
         {
-            return SeatDecision.Refuse(seat, FailureCode.SeatUnavailable, "The seat is not available.");
+            return SeatDecision.Refuse(seat, FailureCode.SeatUnavailable, seat.Status switch
+            {
+                SeatStatus.Blocked => "The seat is blocked by the airline.",
+                SeatStatus.Offered => "The seat was just freed and is being offered to the flight's waitlist first.",
+                _ => "The seat is not available.",
+            });
         }
         return SeatDecision.Move(seat with
         {
@@ -101,4 +102,59 @@ internal static class SeatRules
         }
         return SeatDecision.Refuse(seat, FailureCode.NotHolder, "The seat is not held or confirmed by this passenger.");
     }
+
+    /// <summary>A seat that just became free goes to the waitlist first: AVAILABLE → OFFERED.</summary>
+    public static SeatDecision Offer(SeatRecord seat, DateTimeOffset now) =>
+        seat.Status == SeatStatus.Available
+            ? SeatDecision.Move(seat with { Status = SeatStatus.Offered, Version = seat.Version + 1, UpdatedAt = now })
+            : SeatDecision.Keep(seat);
+
+    /// <summary>The waitlist reserves a free seat (AVAILABLE → OFFERED); an offered seat is already its own.</summary>
+    public static SeatDecision Claim(SeatRecord seat, DateTimeOffset now) => seat.Status switch
+    {
+        SeatStatus.Available => Offer(seat, now),
+        SeatStatus.Offered => SeatDecision.Keep(seat),
+        _ => SeatDecision.Refuse(seat, FailureCode.SeatUnavailable, "The seat is not free."),
+    };
+
+    /// <summary>The waitlist's choice: OFFERED → CONFIRMED for the passenger (a repeat keeps the seat).</summary>
+    public static SeatDecision Assign(SeatRecord seat, string passengerId, DateTimeOffset now)
+    {
+        if (seat.IsOwnedBy(passengerId))
+        {
+            return Confirm(seat, passengerId, now);
+        }
+        if (seat.Status != SeatStatus.Offered)
+        {
+            return SeatDecision.Refuse(seat, FailureCode.SeatUnavailable, "The seat is not offered to the waitlist.");
+        }
+        return SeatDecision.Move(seat with
+        {
+            Status = SeatStatus.Confirmed,
+            PassengerId = passengerId,
+            HoldExpiresAt = null,
+            Version = seat.Version + 1,
+            UpdatedAt = now,
+        });
+    }
+
+    /// <summary>Nobody in line wants the seat: OFFERED → AVAILABLE. Anything else is left alone.</summary>
+    public static SeatDecision EndOffer(SeatRecord seat, DateTimeOffset now) =>
+        seat.Status == SeatStatus.Offered
+            ? SeatDecision.Move(seat with { Status = SeatStatus.Available, Version = seat.Version + 1, UpdatedAt = now })
+            : SeatDecision.Keep(seat);
+
+    /// <summary>An operator blocks a free seat. A seat someone holds or has confirmed is refused (release it first).</summary>
+    public static SeatDecision Block(SeatRecord seat, DateTimeOffset now) => seat.Status switch
+    {
+        SeatStatus.Blocked => SeatDecision.Keep(seat),
+        SeatStatus.Available or SeatStatus.Offered => SeatDecision.Move(seat with { Status = SeatStatus.Blocked, Version = seat.Version + 1, UpdatedAt = now }),
+        _ => SeatDecision.Refuse(seat, FailureCode.SeatOccupied, "The seat is held or confirmed by a passenger; only a free seat can be blocked."),
+    };
+
+    /// <summary>An operator unblocks a seat: BLOCKED → AVAILABLE (the grain then offers it to the waitlist).</summary>
+    public static SeatDecision Unblock(SeatRecord seat, DateTimeOffset now) =>
+        seat.Status == SeatStatus.Blocked
+            ? SeatDecision.Move(seat with { Status = SeatStatus.Available, Version = seat.Version + 1, UpdatedAt = now })
+            : SeatDecision.Keep(seat);
 }

@@ -15,6 +15,7 @@ namespace CheckIn.Grains.Waitlist;
 /// adjacent seats (no aisle between them) is preferred, then seats nearest the freed one; the position preference is
 /// not applied to groups (sitting together comes first).</item>
 /// </list>
+/// The free set is the truth about blocking: a seat the airline blocked is never in it, one an operator unblocked is.
 /// </summary>
 public static class WaitlistRules
 {
@@ -24,7 +25,7 @@ public static class WaitlistRules
     /// </summary>
     public static WaitlistMatch? MatchFreedSeat(IEnumerable<WaitlistEntry> entries, FlightInfo flight, string freed, IReadOnlySet<string> free)
     {
-        if (flight.FindSeat(freed) is not { Blocked: false } seat || !free.Contains(freed))
+        if (flight.FindSeat(freed) is not { } seat || !free.Contains(freed))
         {
             return null;
         }
@@ -54,7 +55,7 @@ public static class WaitlistRules
     public static IReadOnlyList<string>? SeatsFor(WaitlistEntry entry, FlightInfo flight, IReadOnlySet<string> free)
     {
         var candidates = flight.Seats
-            .Where(s => !s.Blocked && s.Cabin == entry.Cabin && free.Contains(s.SeatNumber))
+            .Where(s => s.Cabin == entry.Cabin && free.Contains(s.SeatNumber))
             .OrderBy(s => s.Row)
             .ThenBy(s => s.Column, StringComparer.Ordinal);
         foreach (var seat in candidates)
@@ -96,7 +97,7 @@ public static class WaitlistRules
         }
         // The row as laid out, '_' marking an aisle: "ABC_DEF".
         var layout = section.Columns;
-        var row = flight.Seats.Where(s => s.Row == anchor.Row && s.Cabin == anchor.Cabin && !s.Blocked && free.Contains(s.SeatNumber))
+        var row = flight.Seats.Where(s => s.Row == anchor.Row && s.Cabin == anchor.Cabin && free.Contains(s.SeatNumber))
             .ToDictionary(s => s.Column, s => s.SeatNumber, StringComparer.Ordinal);
         if (row.Count < count || !row.ContainsKey(anchor.Column))
         {

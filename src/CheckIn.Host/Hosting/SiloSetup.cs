@@ -67,6 +67,7 @@ internal static class SiloSetup
                 silo.UseInMemoryReminderService();
                 silo.Services.AddSingleton<IAuditLog, InMemoryAuditLog>();
                 silo.Services.AddSingleton<ICheckInAuditLog, InMemoryCheckInAuditLog>();
+                silo.Services.AddSingleton<IWaitlistAuditLog, InMemoryWaitlistAuditLog>();
             }
 
             silo.AddDashboard();

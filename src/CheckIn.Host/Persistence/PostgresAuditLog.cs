@@ -123,6 +123,7 @@ internal sealed class PostgresAuditLog(NpgsqlDataSource dataSource) : IAuditLog
         SeatStatus.Held => "HELD",
         SeatStatus.Confirmed => "CONFIRMED",
         SeatStatus.Blocked => "BLOCKED",
+        SeatStatus.Offered => "OFFERED",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown seat status."),
     };
 
@@ -132,6 +133,7 @@ internal sealed class PostgresAuditLog(NpgsqlDataSource dataSource) : IAuditLog
         "HELD" => SeatStatus.Held,
         "CONFIRMED" => SeatStatus.Confirmed,
         "BLOCKED" => SeatStatus.Blocked,
+        "OFFERED" => SeatStatus.Offered,
         _ => throw new InvalidOperationException($"seat_events holds an unknown seat status '{stored}'."),
     };
 

@@ -14,7 +14,7 @@ public sealed class SeatRulesTests
     [Fact]
     public void Hold_on_available_seat_holds_it_until_now_plus_duration()
     {
-        var decision = SeatRules.Hold(Available(), blocked: false, Alice, T0, HoldFor);
+        var decision = SeatRules.Hold(Available(), Alice, T0, HoldFor);
 
         Assert.Null(decision.Error);
         Assert.True(decision.Changed);
@@ -30,7 +30,7 @@ public sealed class SeatRulesTests
     {
         var held = HeldBy(Alice);
 
-        var repeat = SeatRules.Hold(held, blocked: false, Alice, T0 + TimeSpan.FromSeconds(90), HoldFor);
+        var repeat = SeatRules.Hold(held, Alice, T0 + TimeSpan.FromSeconds(90), HoldFor);
 
         Assert.Null(repeat.Error);
         Assert.False(repeat.Changed);
@@ -43,7 +43,7 @@ public sealed class SeatRulesTests
     {
         var confirmed = ConfirmedBy(Alice);
 
-        var repeat = SeatRules.Hold(confirmed, blocked: false, Alice, T0, HoldFor);
+        var repeat = SeatRules.Hold(confirmed, Alice, T0, HoldFor);
 
         Assert.Null(repeat.Error);
         Assert.False(repeat.Changed);
@@ -57,7 +57,7 @@ public sealed class SeatRulesTests
     {
         var seat = status == SeatStatus.Held ? HeldBy(Bob) : ConfirmedBy(Bob);
 
-        var decision = SeatRules.Hold(seat, blocked: false, Alice, T0, HoldFor);
+        var decision = SeatRules.Hold(seat, Alice, T0, HoldFor);
 
         Assert.Equal(FailureCode.SeatUnavailable, decision.Error?.Code);
         Assert.False(decision.Changed);
@@ -67,7 +67,7 @@ public sealed class SeatRulesTests
     [Fact]
     public void Hold_on_blocked_seat_is_unavailable()
     {
-        var decision = SeatRules.Hold(Available(), blocked: true, Alice, T0, HoldFor);
+        var decision = SeatRules.Hold(Available() with { Status = SeatStatus.Blocked }, Alice, T0, HoldFor);
 
         Assert.Equal(FailureCode.SeatUnavailable, decision.Error?.Code);
         Assert.False(decision.Changed);
@@ -254,7 +254,7 @@ public sealed class SeatRulesTests
     {
         var expired = SeatRules.Expire(HeldBy(Alice), T0 + HoldFor).Record;
 
-        var decision = SeatRules.Hold(expired, blocked: false, Bob, T0 + HoldFor, HoldFor);
+        var decision = SeatRules.Hold(expired, Bob, T0 + HoldFor, HoldFor);
 
         Assert.Null(decision.Error);
         Assert.Equal(Bob, decision.Record.PassengerId);

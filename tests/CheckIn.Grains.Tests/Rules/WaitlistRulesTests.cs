@@ -30,12 +30,11 @@ public sealed class WaitlistRulesTests
     }
 
     [Fact]
-    public void Another_cabin_left_and_right_entries_and_blocked_seats_are_passed_over()
+    public void Another_cabin_left_entries_and_seats_not_free_are_passed_over()
     {
         WaitlistEntry[] queue = [Single(1, SeatPreference.Any, Cabin.Business), Single(2, SeatPreference.Any) with { Status = WaitlistStatus.Left }, Single(3, SeatPreference.Any)];
 
         Assert.Equal(3L, WaitlistRules.MatchFreedSeat(queue, Flight, "10A", Free("10A"))!.Entry.Sequence);
-        Assert.Null(WaitlistRules.MatchFreedSeat(queue, Flight, "30A", Free("30A")));
         Assert.Null(WaitlistRules.MatchFreedSeat([Single(1, SeatPreference.Window)], Flight, "10B", Free("10B")));
         Assert.Null(WaitlistRules.MatchFreedSeat(queue, Flight, "10A", Free("10B")));
     }

@@ -26,6 +26,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InMemoryCheckInAuditLog CheckInAuditLog { get; } = new();
 
+    public InMemoryWaitlistAuditLog WaitlistAuditLog { get; } = new();
+
     public FakeBagScale Scale { get; } = new();
 
     public FakePaymentGateway Payments { get; } = new();
@@ -48,6 +50,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<IAuditLog>(AuditLog);
             silo.Services.AddSingleton<ICheckInAuditLog>(CheckInAuditLog);
+            silo.Services.AddSingleton<IWaitlistAuditLog>(WaitlistAuditLog);
             silo.Services.AddSingleton<IBagScale>(Scale);
             silo.Services.AddSingleton<IPaymentGateway>(Payments);
             silo.Services.Configure<SeatHoldOptions>(o => o.HoldDuration = HoldDuration);

@@ -1,0 +1,479 @@
+using CheckIn.Contracts;
+using CheckIn.Contracts.Common;
+using CheckIn.Contracts.Flights;
+using CheckIn.Contracts.Seats;
+using CheckIn.Contracts.Waitlist;
+using CheckIn.Grains.Audit;
+using CheckIn.Grains.CheckIns;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CheckIn.Grains.Waitlist;
+
+/// <summary>Seats chosen for an entry and claimed (OFFERED to the waitlist), written before any passenger is moved.</summary>
+internal sealed record PendingAssignment(long Sequence, IReadOnlyList<string> Seats, string CorrelationId);
+
+/// <summary>Persisted state of a flight's waitlist.</summary>
+internal sealed class WaitlistState
+{
+    public long LastSequence { get; set; }
+
+    /// <summary>Every entry, in joining order.</summary>
+    public List<WaitlistEntry> Entries { get; set; } = [];
+
+    /// <summary>Assignments begun and not finished; the next call finishes them first (after a crash too).</summary>
+    public List<PendingAssignment> Pending { get; set; } = [];
+
+    /// <summary>Outbox: written with the transition, appended to the audit log after it.</summary>
+    public List<WaitlistAuditEvent> UnpublishedEvents { get; set; } = [];
+
+    /// <summary>Outbox: written with the transition, delivered to the booking's inbox after it.</summary>
+    public List<PassengerNotification> UndeliveredNotifications { get; set; } = [];
+}
+
+/// <summary>
+/// A flight's waitlist: owns the line and decides, one message at a time, who gets a seat freed while someone waits.
+/// Seats offer themselves one-way (<see cref="SeatOfferedAsync"/>); this grain claims and assigns seats by awaiting
+/// seat and passenger-seat grains, which never await it. An assignment is written as pending (with its claimed,
+/// OFFERED seats) before any passenger is moved, so a crash leaves it to be finished, never done twice.
+/// </summary>
+internal sealed partial class WaitlistGrain(
+    [PersistentState("waitlist", StorageNames.Default)] IPersistentState<WaitlistState> state,
+    IWaitlistAuditLog auditLog,
+    TimeProvider time,
+    IOptions<CheckInWindowOptions> window,
+    IOptions<SeatHoldOptions> seatOptions,
+    ILogger<WaitlistGrain> logger) : Grain, IWaitlistGrain, IRemindable
+{
+    private const string CloseReminder = "waitlist-close";
+    private const string Actor = "waitlist";
+
+    private string _flightId = "";
+    private FlightInfo? _flight;
+
+    /// <summary>Seats OFFERED to the line that it has not answered yet, in the order they came (soft state: seats re-offer).</summary>
+    private readonly List<string> _offered = [];
+    private readonly HashSet<string> _refused = new(StringComparer.Ordinal);
+    private List<Cabin>? _demand;
+    private IGrainTimer? _sweepTimer;
+    private bool _reminderRegistered;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _flightId = this.GetPrimaryKeyString();
+        _flight = await GrainFactory.GetFlightGrain(_flightId).GetAsync();
+        await DeliverAsync();
+        await UpdateSweepAsync();
+    }
+
+    public async Task<Result<WaitlistEntry>> JoinAsync(WaitlistJoin join, CommandContext context)
+    {
+        if (_flight is null && (_flight = await GrainFactory.GetFlightGrain(_flightId).GetAsync()) is null)
+        {
+            return Result<WaitlistEntry>.Fail(FailureCode.FlightNotFound, $"Flight {_flightId} does not exist.", "flightId");
+        }
+        await SettleAsync();
+        var now = time.GetUtcNow();
+        if (CheckInRules.OutsideWindow(now, _flight.Definition.Departure, window.Value) is { } closed)
+        {
+            return Result<WaitlistEntry>.Fail(closed with { Detail = $"The waitlist follows the check-in window. {closed.Detail}" });
+        }
+        if (join.PassengerIds.Count == 0 || join.PassengerIds.Distinct(StringComparer.Ordinal).Count() != join.PassengerIds.Count)
+        {
+            return Result<WaitlistEntry>.Fail(FailureCode.ValidationFailed, "passengerIds must name distinct passengers.", "passengerIds");
+        }
+
+        var waiting = state.State.Entries.Where(e => e.Status == WaitlistStatus.Waiting).ToList();
+        if (waiting.FirstOrDefault(e => e.PassengerIds.Order(StringComparer.Ordinal).SequenceEqual(join.PassengerIds.Order(StringComparer.Ordinal))) is { } existing)
+        {
+            // Joining twice is a repeat: the entry as it stands, whatever the second request asked for.
+            return Result<WaitlistEntry>.Ok(WithPlace(existing));
+        }
+        if (waiting.FirstOrDefault(e => e.PassengerIds.Intersect(join.PassengerIds).Any()) is { } other)
+        {
+            var who = other.PassengerIds.Intersect(join.PassengerIds).First();
+            return Result<WaitlistEntry>.Fail(FailureCode.AlreadyWaitlisted,
+                $"Passenger {who} is already waiting in another entry (with {string.Join(", ", other.PassengerIds)}); leave it first.", "passengerIds");
+        }
+
+        // Demand first: from here on a seat of this cabin that becomes free is offered to the line, so the entry can
+        // never miss one between being written and being served.
+        await SetDemandAsync([.. waiting.Select(e => e.Cabin), join.Cabin]);
+        var entry = new WaitlistEntry(state.State.LastSequence + 1, join.Pnr, join.PassengerIds, join.Cabin, join.Position,
+            WaitlistStatus.Waiting, [], now, now);
+        state.State.LastSequence = entry.Sequence;
+        state.State.Entries.Add(entry);
+        Record(entry, "JOINED", context, $"joined: {join.Cabin} {join.Position}{(entry.Together ? ", together" : "")}", NotificationTypes.WaitlistJoined,
+            $"You are on the waitlist for flight {_flightId} ({join.Cabin}, {join.Position}).");
+        await WriteAsync();
+        await DeliverAsync();
+        LogJoined(logger, _flightId, entry.Sequence, string.Join(",", entry.PassengerIds), entry.Cabin, entry.Position);
+
+        // Nobody waits while a seat that suits them is free: serve the line now.
+        await ServeAsync();
+        await UpdateSweepAsync();
+        return Result<WaitlistEntry>.Ok(WithPlace(Find(entry.Sequence)));
+    }
+
+    public async Task<Result<WaitlistEntry>> GetAsync(string passengerId)
+    {
+        await SettleAsync();
+        return Latest(passengerId) is { } entry
+            ? Result<WaitlistEntry>.Ok(WithPlace(entry))
+            : Result<WaitlistEntry>.Fail(FailureCode.WaitlistEntryNotFound, $"Passenger {passengerId} is not on the waitlist of flight {_flightId}.", "passengerId");
+    }
+
+    public async Task<Result<WaitlistEntry>> LeaveAsync(string passengerId, CommandContext context)
+    {
+        await SettleAsync();
+        if (Latest(passengerId) is not { } entry)
+        {
+            return Result<WaitlistEntry>.Fail(FailureCode.WaitlistEntryNotFound, $"Passenger {passengerId} is not on the waitlist of flight {_flightId}.", "passengerId");
+        }
+        switch (entry.Status)
+        {
+            case WaitlistStatus.Left:
+                return Result<WaitlistEntry>.Ok(entry);
+            case WaitlistStatus.Assigned or WaitlistStatus.Expired:
+                return Result<WaitlistEntry>.Fail(FailureCode.WaitlistEntryClosed,
+                    $"The waitlist entry is {entry.Status.ToString().ToUpperInvariant()}; there is nothing to leave.", "passengerId");
+        }
+        var left = Replace(entry with { Status = WaitlistStatus.Left, Reason = "left at the passenger's request" });
+        Record(left, "LEFT", context, left.Reason!, NotificationTypes.WaitlistLeft, $"You left the waitlist for flight {_flightId}.");
+        await WriteAsync();
+        await DeliverAsync();
+        await SetDemandAsync(WaitingCabins());
+        // Someone behind may now be first for a seat that was waiting for the one who left.
+        await ServeAsync();
+        await UpdateSweepAsync();
+        return Result<WaitlistEntry>.Ok(Find(entry.Sequence));
+    }
+
+    public async Task<IReadOnlyList<WaitlistEntry>> ListAsync()
+    {
+        await SettleAsync();
+        return [.. state.State.Entries.Select(WithPlace)];
+    }
+
+    public async Task SeatOfferedAsync(string seatNumber, Cabin cabin)
+    {
+        if (!_offered.Contains(seatNumber))
+        {
+            _offered.Add(seatNumber);
+        }
+        await SettleAsync();
+        await ServeAsync();
+        await UpdateSweepAsync();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != CloseReminder)
+        {
+            return;
+        }
+        await SettleAsync();
+        await ServeAsync();
+        await UpdateSweepAsync();
+        if (!state.State.Entries.Any(e => e.Status == WaitlistStatus.Waiting) && state.State.Pending.Count == 0)
+        {
+            if (await this.GetReminder(CloseReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+            _reminderRegistered = false;
+        }
+    }
+
+    /// <summary>Before anything else: finish interrupted assignments and expire the line once check-in has closed.</summary>
+    private async Task SettleAsync()
+    {
+        foreach (var pending in state.State.Pending.ToList())
+        {
+            await CompleteAsync(pending);
+        }
+        if (_flight is not null && time.GetUtcNow() >= CheckInRules.ClosesAt(_flight.Definition.Departure, window.Value)
+            && state.State.Entries.Any(e => e.Status == WaitlistStatus.Waiting))
+        {
+            var context = CommandContext.System("check-in closed");
+            foreach (var entry in state.State.Entries.Where(e => e.Status == WaitlistStatus.Waiting).ToList())
+            {
+                var expired = Replace(entry with { Status = WaitlistStatus.Expired, Reason = "check-in closed before a seat was found" });
+                Record(expired, "EXPIRED", context, expired.Reason!, NotificationTypes.WaitlistExpired,
+                    $"Check-in for flight {_flightId} has closed; no seat was found for you on the waitlist.");
+            }
+            await WriteAsync();
+            await DeliverAsync();
+            await SetDemandAsync([]);
+        }
+    }
+
+    /// <summary>
+    /// Serves the line until no free seat suits anyone: seats offered to the line first (in the order they came),
+    /// then seats the seat map shows free (a backstop for anything freed before demand was set). Offers nobody wants
+    /// are ended: those seats become AVAILABLE to anyone.
+    /// </summary>
+    private async Task ServeAsync()
+    {
+        if (_flight is null)
+        {
+            return;
+        }
+        // Seats found taken while serving: left out of this pass (the seat map may be behind).
+        _refused.Clear();
+        for (var round = 0; round < _flight.Seats.Count + state.State.Entries.Count + 8; round++)
+        {
+            var waiting = state.State.Entries.Where(e => e.Status == WaitlistStatus.Waiting).ToList();
+            if (waiting.Count == 0)
+            {
+                break;
+            }
+            var free = await FreeSeatsAsync();
+            var match = _offered.Where(free.Contains).Select(s => WaitlistRules.MatchFreedSeat(waiting, _flight, s, free)).FirstOrDefault(m => m is not null)
+                ?? _flight.Seats.Where(s => free.Contains(s.SeatNumber) && !_offered.Contains(s.SeatNumber))
+                    .Select(s => WaitlistRules.MatchFreedSeat(waiting, _flight, s.SeatNumber, free)).FirstOrDefault(m => m is not null);
+            if (match is null)
+            {
+                break;
+            }
+            await AssignAsync(match);
+        }
+
+        foreach (var seat in _offered.ToList())
+        {
+            var ended = await GrainFactory.GetSeatGrain(_flightId, seat).EndOfferAsync(CommandContext.System("nobody on the waitlist wants this seat") with { Actor = Actor });
+            LogOfferEnded(logger, _flightId, seat, ended.IsSuccess ? ended.Value.Status : null);
+            _offered.Remove(seat);
+        }
+    }
+
+    /// <summary>Seats free for the line now: those offered to it, and those the seat map shows AVAILABLE or OFFERED.</summary>
+    private async Task<HashSet<string>> FreeSeatsAsync()
+    {
+        var free = new HashSet<string>(_offered, StringComparer.Ordinal);
+        if (await GrainFactory.GetSeatMapGrain(_flightId).GetAsync() is { } map)
+        {
+            foreach (var seat in map.Seats)
+            {
+                if (seat.Status == SeatStatus.Offered && !_offered.Contains(seat.SeatNumber) && !IsPendingSeat(seat.SeatNumber))
+                {
+                    // An offer whose message has not arrived (or was lost with a silo): take it now.
+                    _offered.Add(seat.SeatNumber);
+                    free.Add(seat.SeatNumber);
+                }
+                else if (seat.Status == SeatStatus.Available)
+                {
+                    free.Add(seat.SeatNumber);
+                }
+            }
+        }
+        free.ExceptWith(_refused);
+        return free;
+    }
+
+    private bool IsPendingSeat(string seat) => state.State.Pending.Any(p => p.Seats.Contains(seat));
+
+    /// <summary>Claims the match's seats for the line (OFFERED), writes the assignment as pending, then carries it out.</summary>
+    private async Task AssignAsync(WaitlistMatch match)
+    {
+        var context = new CommandContext(Actor, $"claimed for waitlist entry {match.Entry.Sequence}", Guid.NewGuid().ToString("N"));
+        foreach (var seat in match.Seats.Where(s => !_offered.Contains(s)))
+        {
+            var claimed = await GrainFactory.GetSeatGrain(_flightId, seat).ClaimForWaitlistAsync(context);
+            if (!claimed.IsSuccess)
+            {
+                // The seat map was behind: someone holds it. Look again without it (seats already claimed are
+                // ours now and stay in the pool for the next round).
+                _refused.Add(seat);
+                return;
+            }
+            _offered.Add(seat);
+        }
+        var pending = new PendingAssignment(match.Entry.Sequence, match.Seats, context.CorrelationId);
+        state.State.Pending.Add(pending);
+        await WriteAsync();
+        await CompleteAsync(pending);
+    }
+
+    /// <summary>Moves each passenger of the entry to their seat (idempotent: safe to repeat after a crash), then records the outcome.</summary>
+    private async Task CompleteAsync(PendingAssignment pending)
+    {
+        var entry = Find(pending.Sequence);
+        var context = new CommandContext(Actor, $"assigned from waitlist entry {entry.Sequence}", pending.CorrelationId);
+        var assigned = new List<string>(pending.Seats.Count);
+        string? stopped = null;
+        for (var i = 0; i < entry.PassengerIds.Count && i < pending.Seats.Count; i++)
+        {
+            var result = await GrainFactory.GetPassengerSeatGrain(_flightId, entry.PassengerIds[i]).AssignFromWaitlistAsync(pending.Seats[i], context);
+            if (result.IsSuccess)
+            {
+                assigned.Add(pending.Seats[i]);
+                _offered.Remove(pending.Seats[i]);
+                continue;
+            }
+            stopped = result.Error.Code == FailureCode.CheckinCompleted
+                ? $"passenger {entry.PassengerIds[i]} checked in meanwhile"
+                : $"seat {pending.Seats[i]} was not available to passenger {entry.PassengerIds[i]} ({result.Error.Code})";
+            if (result.Error.Code != FailureCode.CheckinCompleted)
+            {
+                _offered.Remove(pending.Seats[i]);
+                _refused.Add(pending.Seats[i]);
+            }
+            break;
+        }
+
+        state.State.Pending.Remove(pending);
+        if (assigned.Count > 0)
+        {
+            var done = Replace(entry with
+            {
+                Status = WaitlistStatus.Assigned,
+                AssignedSeats = assigned,
+                Reason = stopped is null ? "seat freed and assigned in turn" : $"partly assigned: {stopped}",
+            });
+            var seats = string.Join(", ", assigned);
+            Record(done, "ASSIGNED", context, done.Reason!, NotificationTypes.SeatAssigned,
+                $"Good news: seat {seats} on flight {_flightId} is now confirmed for you from the waitlist.");
+            LogAssigned(logger, _flightId, entry.Sequence, string.Join(",", entry.PassengerIds), seats);
+        }
+        else if (stopped is not null && stopped.Contains("checked in", StringComparison.Ordinal))
+        {
+            var left = Replace(entry with { Status = WaitlistStatus.Left, Reason = stopped });
+            Record(left, "LEFT", context, stopped, NotificationTypes.WaitlistLeft,
+                $"You were taken off the waitlist for flight {_flightId}: your check-in is complete.");
+        }
+        await WriteAsync();
+        await DeliverAsync();
+        await SetDemandAsync(WaitingCabins());
+    }
+
+    private WaitlistEntry Find(long sequence) => state.State.Entries.First(e => e.Sequence == sequence);
+
+    private WaitlistEntry? Latest(string passengerId) =>
+        state.State.Entries.LastOrDefault(e => e.PassengerIds.Contains(passengerId, StringComparer.Ordinal));
+
+    private WaitlistEntry Replace(WaitlistEntry changed)
+    {
+        var at = state.State.Entries.FindIndex(e => e.Sequence == changed.Sequence);
+        var updated = changed with { UpdatedAt = time.GetUtcNow(), Version = state.State.Entries[at].Version + 1, PlaceInLine = null };
+        state.State.Entries[at] = updated;
+        return updated;
+    }
+
+    /// <summary>The entry with its place in line: 1 + the WAITING entries of its cabin that joined before it.</summary>
+    private WaitlistEntry WithPlace(WaitlistEntry entry) => entry.Status != WaitlistStatus.Waiting
+        ? entry with { PlaceInLine = null }
+        : entry with { PlaceInLine = 1 + state.State.Entries.Count(e => e.Status == WaitlistStatus.Waiting && e.Cabin == entry.Cabin && e.Sequence < entry.Sequence) };
+
+    private List<Cabin> WaitingCabins() => [.. state.State.Entries.Where(e => e.Status == WaitlistStatus.Waiting).Select(e => e.Cabin).Distinct()];
+
+    private void Record(WaitlistEntry entry, string action, CommandContext context, string reason, string notification, string message)
+    {
+        var now = time.GetUtcNow();
+        state.State.UnpublishedEvents.Add(new WaitlistAuditEvent(Guid.NewGuid(), _flightId, entry.Sequence, entry.Pnr, entry.PassengerIds, action,
+            entry.AssignedSeats, context.Actor, reason, now, context.CorrelationId));
+        state.State.UndeliveredNotifications.Add(new PassengerNotification(Guid.NewGuid(), notification, _flightId, entry.Pnr, entry.PassengerIds,
+            entry.AssignedSeats, entry.Sequence, message, now));
+    }
+
+    private async Task WriteAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // The write may or may not have landed: take storage's word and let the caller see the failure.
+            _offered.Clear();
+            await state.ReadStateAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Appends the audit outbox and delivers the notification outbox; what fails stays for the next call.</summary>
+    private async Task DeliverAsync()
+    {
+        if (await Outbox.PublishAsync(state.State.UnpublishedEvents, events => auditLog.AppendAsync(events)) is { } failure)
+        {
+            LogOutboxFailed(logger, failure, _flightId, "audit log");
+        }
+        while (state.State.UndeliveredNotifications.Count > 0)
+        {
+            var next = state.State.UndeliveredNotifications[0];
+            try
+            {
+                await GrainFactory.GetNotificationInboxGrain(next.Pnr).AddAsync(next);
+            }
+            catch (Exception ex)
+            {
+                LogOutboxFailed(logger, ex, _flightId, "notification inbox");
+                return;
+            }
+            state.State.UndeliveredNotifications.RemoveAt(0);
+        }
+    }
+
+    private async Task SetDemandAsync(List<Cabin> cabins)
+    {
+        var wanted = cabins.Distinct().Order().ToList();
+        if (_demand is not null && _demand.SequenceEqual(wanted))
+        {
+            return;
+        }
+        await GrainFactory.GetWaitlistDemandGrain(_flightId).SetAsync(wanted);
+        _demand = wanted;
+    }
+
+    /// <summary>
+    /// While anyone waits: a sweep timer (a backstop for seats freed before demand was set, or offers lost with a
+    /// silo) and a reminder that wakes the line when check-in closes, after a restart too.
+    /// </summary>
+    private async Task UpdateSweepAsync()
+    {
+        var anyoneWaits = state.State.Entries.Any(e => e.Status == WaitlistStatus.Waiting);
+        if (anyoneWaits && _sweepTimer is null)
+        {
+            _sweepTimer = this.RegisterGrainTimer(
+                static (grain, _) => grain.SweepAsync(),
+                this,
+                new GrainTimerCreationOptions
+                {
+                    DueTime = seatOptions.Value.WaitlistSweepInterval,
+                    Period = seatOptions.Value.WaitlistSweepInterval,
+                    Interleave = false,
+                    KeepAlive = true,
+                });
+        }
+        else if (!anyoneWaits && _sweepTimer is not null)
+        {
+            _sweepTimer.Dispose();
+            _sweepTimer = null;
+        }
+        if (anyoneWaits && !_reminderRegistered && _flight is not null)
+        {
+            var due = CheckInRules.ClosesAt(_flight.Definition.Departure, window.Value) - time.GetUtcNow();
+            await this.RegisterOrUpdateReminder(CloseReminder, due < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : due, TimeSpan.FromMinutes(1));
+            _reminderRegistered = true;
+        }
+    }
+
+    private async Task SweepAsync()
+    {
+        await SettleAsync();
+        await ServeAsync();
+        await UpdateSweepAsync();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waitlist {FlightId}: entry {Sequence} ({PassengerIds}) joined for {Cabin} {Position}")]
+    private static partial void LogJoined(ILogger logger, string flightId, long sequence, string passengerIds, Cabin cabin, SeatPreference position);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waitlist {FlightId}: entry {Sequence} ({PassengerIds}) assigned seat(s) {Seats}")]
+    private static partial void LogAssigned(ILogger logger, string flightId, long sequence, string passengerIds, string seats);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waitlist {FlightId}: nobody waiting wants seat {SeatNumber}; offer ended ({Status})")]
+    private static partial void LogOfferEnded(ILogger logger, string flightId, string seatNumber, SeatStatus? status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waitlist {FlightId}: the {Target} refused the outbox; it is retried on the next call")]
+    private static partial void LogOutboxFailed(ILogger logger, Exception exception, string flightId, string target);
+}
