@@ -35,11 +35,15 @@ public static class Problems
     public static int StatusOf(FailureCode code) => code switch
     {
         FailureCode.ValidationFailed => StatusCodes.Status400BadRequest,
-        FailureCode.FlightNotFound or FailureCode.SeatNotFound or FailureCode.PassengerNotFound => StatusCodes.Status404NotFound,
+        FailureCode.FlightNotFound or FailureCode.SeatNotFound or FailureCode.PassengerNotFound
+            or FailureCode.WaitlistEntryNotFound => StatusCodes.Status404NotFound,
+        FailureCode.NotOnFlight => StatusCodes.Status403Forbidden,
         FailureCode.SeatUnavailable or FailureCode.NotHolder or FailureCode.FlightExists or FailureCode.BookingExists
             or FailureCode.CheckinNotOpen or FailureCode.CheckinClosed or FailureCode.CheckinNotStarted or FailureCode.CheckinCancelled
             or FailureCode.PaymentRequired or FailureCode.NoSeatAvailable or FailureCode.FlightDeparted
-            or FailureCode.CheckinCompleted or FailureCode.BagLimitReached or FailureCode.PaymentNotRequired => StatusCodes.Status409Conflict,
+            or FailureCode.CheckinCompleted or FailureCode.BagLimitReached or FailureCode.PaymentNotRequired
+            or FailureCode.PreferenceAlreadyMet or FailureCode.CabinNotBooked or FailureCode.WaitlistEntryClosed
+            or FailureCode.AlreadyWaitlisted or FailureCode.SeatOccupied => StatusCodes.Status409Conflict,
         FailureCode.BagTooHeavy or FailureCode.UnknownBagTag => StatusCodes.Status422UnprocessableEntity,
         FailureCode.WeightServiceUnavailable or FailureCode.PaymentServiceUnavailable => StatusCodes.Status503ServiceUnavailable,
         FailureCode.HoldExpired => StatusCodes.Status410Gone,
