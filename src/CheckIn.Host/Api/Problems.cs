@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using CheckIn.Contracts.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -76,6 +77,12 @@ public static class Problems
         if (field is not null)
         {
             problem.Extensions["field"] = field;
+        }
+        // The problem details service adds the same id, but only for clients that accept JSON; an EventSource
+        // (Accept: text/event-stream) or an image request gets the problem written without it.
+        if (Activity.Current?.Id is { } traceId)
+        {
+            problem.Extensions["traceId"] = traceId;
         }
         return TypedResults.Problem(problem);
     }

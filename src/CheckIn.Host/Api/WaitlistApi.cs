@@ -67,17 +67,28 @@ internal static class WaitlistApi
         }
 
         var waitlist = grains.GetWaitlistGrain(flightId);
-        // The grain answers a repeat with the entry that is already waiting: an entry newer than the passenger's
-        // latest one before the call is the one this request created.
-        var before = await waitlist.GetAsync(passengers[0].Id);
-        var join = new WaitlistJoin(booking!.Pnr, [.. passengers.Select(p => p.Id)], bookedCabin, position);
-        var result = await waitlist.JoinAsync(join, Context(passengers[0].Id));
+        var ids = passengers.Select(p => p.Id).ToList();
+        long previous = 0;
+        foreach (var (id, field) in passengers)
+        {
+            var latest = (await waitlist.GetAsync(id)).Value;
+            previous = id == passengers[0].Id ? latest?.Sequence ?? 0 : previous;
+            if (latest is { Status: WaitlistStatus.Waiting } other && !other.PassengerIds.Order(StringComparer.Ordinal).SequenceEqual(ids.Order(StringComparer.Ordinal)))
+            {
+                // The grain refuses this too; asking first names the request field.
+                return Problems.From(new Error(FailureCode.AlreadyWaitlisted,
+                    $"Passenger {id} is already waiting in entry {other.Sequence} (with {string.Join(", ", other.PassengerIds)}); leave it first.", field));
+            }
+        }
+        var result = await waitlist.JoinAsync(new WaitlistJoin(booking!.Pnr, ids, bookedCabin, position), Context(passengers[0].Id));
         if (!result.IsSuccess)
         {
             return Problems.From(result.Error);
         }
         var entry = ToResponse(flightId, result.Value);
-        return result.Value.Sequence > (before.Value?.Sequence ?? 0)
+        // The grain answers a repeat with the entry already waiting: only an entry newer than the passenger's latest
+        // one before the call was created by this request.
+        return result.Value.Sequence > previous
             ? TypedResults.Created(LocationOf(flightId, passengers[0].Id), entry)
             : TypedResults.Ok(entry);
     }
