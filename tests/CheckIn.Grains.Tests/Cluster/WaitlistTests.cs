@@ -260,6 +260,20 @@ public sealed class WaitlistTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_seat_given_up_by_a_cancelled_check_in_goes_to_the_line()
+    {
+        var flight = await FullBusinessFlightAsync();
+        var checkedIn = Owner("2D");
+        (await _grains.GetPassengerSeatGrain(flight, checkedIn).ConfirmForCheckInAsync("2D", Commands.By(checkedIn))).Ok();
+        (await JoinAsync(flight, SeatPreference.Aisle, "AFTER")).Ok();
+
+        (await _grains.GetPassengerSeatGrain(flight, checkedIn).ReleaseForCheckInAsync("2D", Commands.By(checkedIn))).Ok();
+
+        Assert.Equal(["2D"], (await UntilStatusAsync(flight, "AFTER", WaitlistStatus.Assigned)).AssignedSeats);
+        Assert.Null(await _grains.GetPassengerSeatGrain(flight, checkedIn).GetSeatNumberAsync());
+    }
+
+    [Fact]
     public async Task Entries_expire_when_check_in_closes()
     {
         // Check-in closes 45 minutes before departure: this flight closes a minute from now.
