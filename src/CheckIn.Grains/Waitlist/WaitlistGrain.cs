@@ -54,6 +54,9 @@ internal sealed partial class WaitlistGrain(
     /// <summary>Seats OFFERED to the line that it has not answered yet, in the order they came (soft state: seats re-offer).</summary>
     private readonly List<string> _offered = [];
     private readonly HashSet<string> _refused = new(StringComparer.Ordinal);
+
+    /// <summary>The seat version each seat had after this activation answered its offer (late repeats are ignored).</summary>
+    private readonly Dictionary<string, long> _answered = new(StringComparer.Ordinal);
     private List<Cabin>? _demand;
     private IGrainTimer? _sweepTimer;
     private bool _reminderRegistered;
@@ -155,8 +158,13 @@ internal sealed partial class WaitlistGrain(
         return [.. state.State.Entries.Select(WithPlace)];
     }
 
-    public async Task SeatOfferedAsync(string seatNumber, Cabin cabin)
+    public async Task SeatOfferedAsync(string seatNumber, Cabin cabin, long version)
     {
+        if (_answered.TryGetValue(seatNumber, out var answered) && answered > version)
+        {
+            // A repeat of an offer this activation already answered (assigned or ended): nothing to do.
+            return;
+        }
         if (!_offered.Contains(seatNumber))
         {
             _offered.Add(seatNumber);
@@ -249,6 +257,10 @@ internal sealed partial class WaitlistGrain(
         await Task.WhenAll(_offered.ToList().Select(async seat =>
         {
             var ended = await GrainFactory.GetSeatGrain(_flightId, seat).EndOfferAsync(CommandContext.System("nobody on the waitlist wants this seat") with { Actor = Actor });
+            if (ended.IsSuccess)
+            {
+                _answered[seat] = ended.Value.Version;
+            }
             LogOfferEnded(logger, _flightId, seat, ended.IsSuccess ? ended.Value.Status : null);
         }));
         _offered.Clear();
@@ -372,6 +384,7 @@ internal sealed partial class WaitlistGrain(
             {
                 assigned.Add(seat);
                 _offered.Remove(seat);
+                _answered[seat] = result.Value.Version;
                 continue;
             }
             if (result.Error.Code == FailureCode.CheckinCompleted)
