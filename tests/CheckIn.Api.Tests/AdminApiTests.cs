@@ -282,6 +282,28 @@ public sealed class AdminApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task The_waitlist_events_of_a_flight_need_the_admin_key_a_valid_limit_and_a_known_flight()
+    {
+        var flightId = await _api.CreateFlightAsync();
+        var path = $"/api/admin/flights/{flightId}/waitlist-events";
+
+        using var noKey = await _api.AdminGetAsync(path, adminKey: null);
+        using var badLimit = await _api.AdminGetAsync($"{path}?limit=0");
+        using var tooMany = await _api.AdminGetAsync($"{path}?limit=1001");
+        using var unknown = await _api.AdminGetAsync($"/api/admin/flights/{CheckInApi.NewFlightId()}/waitlist-events");
+        using var empty = await _api.AdminGetAsync($"{path}?limit=1000");
+
+        await ProblemAssert.IsProblemAsync(noKey, 401, "ADMIN_KEY_INVALID");
+        await ProblemAssert.IsProblemAsync(badLimit, 400, "VALIDATION_FAILED", "limit");
+        await ProblemAssert.IsProblemAsync(tooMany, 400, "VALIDATION_FAILED", "limit");
+        await ProblemAssert.IsProblemAsync(unknown, 404, "FLIGHT_NOT_FOUND", "flightId");
+        await CheckInApi.EnsureStatusAsync(empty, 200);
+        var events = await CheckInApi.ReadJsonAsync(empty);
+        Assert.Equal(JsonValueKind.Array, events.ValueKind);
+        Assert.Equal(0, events.GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_body_that_is_not_json_is_a_415_unsupported_media_type()
     {
         using var response = await PostRawAdminAsync("/api/admin/flights", "{}", "text/plain");

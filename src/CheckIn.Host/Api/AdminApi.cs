@@ -33,6 +33,10 @@ public sealed record SeatEventResponse(
     Guid EventId, string FlightId, string SeatNumber, SeatStatus From, SeatStatus To, string? PassengerId,
     string Actor, string Reason, DateTimeOffset At, string CorrelationId, long SeatVersion);
 
+public sealed record WaitlistEventResponse(
+    Guid EventId, string FlightId, long EntrySequence, string Pnr, IReadOnlyList<string> PassengerIds, string Action,
+    IReadOnlyList<string> Seats, string Actor, string Reason, DateTimeOffset At, string CorrelationId);
+
 public sealed record CheckInEventResponse(
     Guid EventId, string FlightId, string PassengerId, string Action, CheckInStatus From, CheckInStatus To, string? SeatNumber,
     string Actor, string Reason, DateTimeOffset At, string CorrelationId, long Version);
@@ -53,6 +57,9 @@ internal static class AdminApi
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(415).ProducesProblem(503);
         group.MapGet("/flights/{flightId}/events", GetSeatEvents).WithName("GetSeatEvents")
             .WithSummary("The flight's seat audit trail, oldest first, optionally for one seat.")
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(503);
+        group.MapGet("/flights/{flightId}/waitlist-events", GetWaitlistEvents).WithName("GetWaitlistEvents")
+            .WithSummary("The waitlist audit trail of a flight, oldest first: who joined, was assigned which seats, left or expired.")
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(503);
         group.MapGet("/flights/{flightId}/check-in-events", GetCheckInEvents).WithName("GetCheckInEvents")
             .WithSummary("The check-in audit trail of a flight (optionally one passenger), oldest first: who, what, why, when.")
@@ -134,6 +141,23 @@ internal static class AdminApi
         var events = await audit.QueryAsync(flightId, seat, limit ?? MaxEvents, cancellationToken);
         IReadOnlyList<SeatEventResponse> response = [.. events.Select(e => new SeatEventResponse(
             e.EventId, e.FlightId, e.SeatNumber, e.From, e.To, e.PassengerId, e.Actor, e.Reason, e.At, e.CorrelationId, e.SeatVersion))];
+        return TypedResults.Ok(response);
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<WaitlistEventResponse>>, ProblemHttpResult>> GetWaitlistEvents(
+        string flightId, int? limit, FlightCatalog flights, IWaitlistAuditLog audit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxEvents)
+        {
+            return Problems.Validation("limit", $"limit must be between 1 and {MaxEvents}.");
+        }
+        if (await flights.FindAsync(flightId) is null)
+        {
+            return Problems.From(new Error(FailureCode.FlightNotFound, $"Flight {flightId} does not exist.", "flightId"));
+        }
+        var events = await audit.QueryAsync(flightId, limit ?? MaxEvents, cancellationToken);
+        IReadOnlyList<WaitlistEventResponse> response = [.. events.Select(e => new WaitlistEventResponse(
+            e.EventId, e.FlightId, e.EntrySequence, e.Pnr, e.PassengerIds, e.Action, e.Seats, e.Actor, e.Reason, e.At, e.CorrelationId))];
         return TypedResults.Ok(response);
     }
 

@@ -5,7 +5,7 @@ using Orleans.Configuration;
 
 namespace CheckIn.Host.Persistence;
 
-/// <summary>Everything the silo keeps in PostgreSQL: grain state, reminders and the seat audit trail.</summary>
+/// <summary>Everything the silo keeps in PostgreSQL: grain state, reminders and the seat, check-in and waitlist audit trails.</summary>
 public static class PostgresSiloExtensions
 {
     /// <summary>The grain storage name that grains use in <c>[PersistentState(..., "checkin")]</c>.</summary>
@@ -16,7 +16,7 @@ public static class PostgresSiloExtensions
 
     /// <summary>
     /// Registers ADO.NET grain storage <see cref="StorageName"/> (JSON without CLR type names), ADO.NET reminders and
-    /// the <see cref="IAuditLog"/>, all sharing one <see cref="NpgsqlDataSource"/> (one connection pool).
+    /// the audit logs (<see cref="IAuditLog"/>, <see cref="ICheckInAuditLog"/>, <see cref="IWaitlistAuditLog"/>), all sharing one <see cref="NpgsqlDataSource"/> (one connection pool).
     /// The schema must exist first: run <see cref="SchemaMigrator.MigrateAsync"/> before the silo starts.
     /// </summary>
     public static ISiloBuilder UsePostgresPersistence(this ISiloBuilder silo, string connectionString)
@@ -27,6 +27,7 @@ public static class PostgresSiloExtensions
         silo.Services.AddSingleton(_ => CreateDataSource(connectionString));
         silo.Services.AddSingleton<IAuditLog>(sp => new BatchingAuditLog(new PostgresAuditLog(sp.GetRequiredService<NpgsqlDataSource>())));
         silo.Services.AddSingleton<ICheckInAuditLog>(sp => new PostgresCheckInAuditLog(sp.GetRequiredService<NpgsqlDataSource>()));
+        silo.Services.AddSingleton<IWaitlistAuditLog>(sp => new PostgresWaitlistAuditLog(sp.GetRequiredService<NpgsqlDataSource>()));
 
         silo.AddAdoNetGrainStorage(StorageName, options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
         {
