@@ -119,7 +119,7 @@ internal static class WaitlistEligibility
         if (passengers.Count == 1 && await SatisfyingSeatAsync(flight, passengers[0].Id, cabin, position, grains) is { } seat)
         {
             return (cabin, Problems.From(new Error(FailureCode.PreferenceAlreadyMet,
-                $"Passenger {passengers[0].Id} already has seat {seat}, a {Problems.CodeOf(cabin)} seat that suits {Problems.CodeOf(position)}.", "position")));
+                $"Passenger {passengers[0].Id} already has seat {seat} in {Problems.CodeOf(cabin)}, which suits {Problems.CodeOf(position)}.", "position")));
         }
         if (passengers.Count > 1 && await SameRowAsync(flight, passengers, cabin, grains) is { } row)
         {
