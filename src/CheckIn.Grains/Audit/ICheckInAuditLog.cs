@@ -17,37 +17,10 @@ public interface ICheckInAuditLog
 /// <summary>The embedded mode's check-in audit log: process memory, gone with the process like the rest of its state.</summary>
 public sealed class InMemoryCheckInAuditLog : ICheckInAuditLog
 {
-    private readonly Lock _gate = new();
-    private readonly List<CheckInAuditEvent> _events = [];
-    private readonly HashSet<Guid> _ids = [];
+    private readonly InMemoryEventStore<CheckInAuditEvent> _store = new(e => e.EventId);
 
-    public Task AppendAsync(IReadOnlyList<CheckInAuditEvent> events, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(events);
-        lock (_gate)
-        {
-            foreach (var e in events)
-            {
-                if (_ids.Add(e.EventId))
-                {
-                    _events.Add(e);
-                }
-            }
-        }
-        return Task.CompletedTask;
-    }
+    public Task AppendAsync(IReadOnlyList<CheckInAuditEvent> events, CancellationToken cancellationToken = default) => _store.AppendAsync(events);
 
-    public Task<IReadOnlyList<CheckInAuditEvent>> QueryAsync(string flightId, string? passengerId, int limit, CancellationToken cancellationToken = default)
-    {
-        lock (_gate)
-        {
-            IReadOnlyList<CheckInAuditEvent> found = _events
-                .Where(e => e.FlightId == flightId && (passengerId is null || e.PassengerId == passengerId))
-                .OrderBy(e => e.At)
-                .ThenBy(e => e.Version)
-                .Take(limit)
-                .ToList();
-            return Task.FromResult(found);
-        }
-    }
+    public Task<IReadOnlyList<CheckInAuditEvent>> QueryAsync(string flightId, string? passengerId, int limit, CancellationToken cancellationToken = default) =>
+        _store.QueryAsync(e => e.FlightId == flightId && (passengerId is null || e.PassengerId == passengerId), e => (e.At, e.Version), limit);
 }

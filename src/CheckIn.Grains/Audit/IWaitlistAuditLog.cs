@@ -17,32 +17,10 @@ public interface IWaitlistAuditLog
 /// <summary>The embedded mode's waitlist audit log: process memory, gone with the process like the rest of its state.</summary>
 public sealed class InMemoryWaitlistAuditLog : IWaitlistAuditLog
 {
-    private readonly Lock _gate = new();
-    private readonly List<WaitlistAuditEvent> _events = [];
-    private readonly HashSet<Guid> _ids = [];
+    private readonly InMemoryEventStore<WaitlistAuditEvent> _store = new(e => e.EventId);
 
-    public Task AppendAsync(IReadOnlyList<WaitlistAuditEvent> events, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(events);
-        lock (_gate)
-        {
-            foreach (var e in events)
-            {
-                if (_ids.Add(e.EventId))
-                {
-                    _events.Add(e);
-                }
-            }
-        }
-        return Task.CompletedTask;
-    }
+    public Task AppendAsync(IReadOnlyList<WaitlistAuditEvent> events, CancellationToken cancellationToken = default) => _store.AppendAsync(events);
 
-    public Task<IReadOnlyList<WaitlistAuditEvent>> QueryAsync(string flightId, int limit, CancellationToken cancellationToken = default)
-    {
-        lock (_gate)
-        {
-            IReadOnlyList<WaitlistAuditEvent> found = [.. _events.Where(e => e.FlightId == flightId).OrderBy(e => e.At).Take(limit)];
-            return Task.FromResult(found);
-        }
-    }
+    public Task<IReadOnlyList<WaitlistAuditEvent>> QueryAsync(string flightId, int limit, CancellationToken cancellationToken = default) =>
+        _store.QueryAsync(e => e.FlightId == flightId, e => e.At, limit);
 }

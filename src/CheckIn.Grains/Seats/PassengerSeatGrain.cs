@@ -44,14 +44,31 @@ internal sealed partial class PassengerSeatGrain(
     public async Task<Result<SeatSnapshot>> HoldAsync(string seatNumber, CommandContext context)
     {
         await ReconcileAsync();
-        if (Locked() is { } locked)
+        return Locked() ?? await MoveToAsync(seatNumber, seat => seat.HoldAsync(_passengerId, context), context);
+    }
+
+    public async Task<Result<SeatSnapshot>> AssignFromWaitlistAsync(string seatNumber, CommandContext context)
+    {
+        await ReconcileAsync();
+        if (state.State.CurrentSeat == seatNumber)
         {
-            return locked;
+            // A repeat (the waitlist finishing an assignment after a crash): the seat answers, even once locked.
+            return await Seat(seatNumber).AssignFromWaitlistAsync(_passengerId, context);
         }
+        // The waitlist chose this seat for the passenger: straight to CONFIRMED, the same move as a hold.
+        return Locked() ?? await MoveToAsync(seatNumber, seat => seat.AssignFromWaitlistAsync(_passengerId, context), context);
+    }
+
+    /// <summary>
+    /// Takes <paramref name="seatNumber"/> (a hold, or the waitlist's assignment) and then releases the passenger's
+    /// previous seat, if any. A previous seat released while others wait goes down the waitlist in turn.
+    /// </summary>
+    private async Task<Result<SeatSnapshot>> MoveToAsync(string seatNumber, Func<ISeatGrain, Task<Result<SeatSnapshot>>> take, CommandContext context)
+    {
         var current = state.State.CurrentSeat;
         if (current == seatNumber)
         {
-            return await Seat(seatNumber).HoldAsync(_passengerId, context);
+            return await take(Seat(seatNumber));
         }
 
         state.State.PendingSeat = seatNumber;
@@ -63,7 +80,7 @@ internal sealed partial class PassengerSeatGrain(
             await this.RegisterOrUpdateReminder(ReconcileReminder, ReconcileDue, ReconcileDue);
         }
 
-        var result = await Seat(seatNumber).HoldAsync(_passengerId, context);
+        var result = await take(Seat(seatNumber));
         state.State.PendingSeat = null;
         if (!result.IsSuccess)
         {
@@ -79,48 +96,7 @@ internal sealed partial class PassengerSeatGrain(
             await DropReminderAsync();
         }
         // For a first seat no second write is needed: storage says "pending: this seat", which the next activation
-        // adopts after checking with the seat (and if the hold expired meanwhile, ConfirmAsync lets the seat say so).
-        return result;
-    }
-
-    public async Task<Result<SeatSnapshot>> AssignFromWaitlistAsync(string seatNumber, CommandContext context)
-    {
-        await ReconcileAsync();
-        var current = state.State.CurrentSeat;
-        if (current == seatNumber)
-        {
-            return await Seat(seatNumber).AssignFromWaitlistAsync(_passengerId, context);
-        }
-        if (Locked() is { } locked)
-        {
-            return locked;
-        }
-
-        // The same move as a hold (pending seat first, reminder while the passenger briefly has two seats), but the
-        // seat is taken straight to CONFIRMED: the waitlist chose it for this passenger.
-        state.State.PendingSeat = seatNumber;
-        await state.WriteStateAsync();
-        if (current is not null)
-        {
-            await this.RegisterOrUpdateReminder(ReconcileReminder, ReconcileDue, ReconcileDue);
-        }
-        var result = await Seat(seatNumber).AssignFromWaitlistAsync(_passengerId, context);
-        state.State.PendingSeat = null;
-        if (!result.IsSuccess)
-        {
-            return result;
-        }
-        state.State.CurrentSeat = seatNumber;
-        if (current is not null)
-        {
-            // Released like any other seat: while others wait it goes to the line in turn (the cascade).
-            await ReleasePreviousAsync(current, seatNumber, context);
-        }
-        await state.WriteStateAsync();
-        if (current is not null)
-        {
-            await DropReminderAsync();
-        }
+        // adopts after checking with the seat (and if a hold expired meanwhile, ConfirmAsync lets the seat say so).
         return result;
     }
 
