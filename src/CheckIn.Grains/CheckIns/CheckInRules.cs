@@ -108,7 +108,8 @@ public static class CheckInRules
 
     /// <summary>
     /// Seats to try when a passenger completes without one, best first: available seats in the passenger's cabin,
-    /// window and aisle before middle, then front to back, then by column. Blocked seats are never offered.
+    /// window and aisle before middle, then front to back, then by column. The map's status decides: a blocked or
+    /// OFFERED seat is never a candidate, a seat an operator unblocked is.
     /// </summary>
     public static IReadOnlyList<string> AutoAssignCandidates(FlightInfo flight, SeatMapView map, Cabin cabin)
     {
@@ -121,7 +122,7 @@ public static class CheckInRules
             }
         }
         return flight.Seats
-            .Where(s => s.Cabin == cabin && !s.Blocked && available.Contains(s.SeatNumber))
+            .Where(s => s.Cabin == cabin && available.Contains(s.SeatNumber))
             .OrderBy(s => s.Characteristics.Contains(SeatCharacteristic.Window) || s.Characteristics.Contains(SeatCharacteristic.Aisle) ? 0 : 1)
             .ThenBy(s => s.Row)
             .ThenBy(s => s.Column, StringComparer.Ordinal)

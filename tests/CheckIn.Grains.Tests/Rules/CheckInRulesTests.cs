@@ -89,12 +89,15 @@ public sealed class CheckInRulesTests
         var flight = FlightRules.Create(SampleLayouts.A320Flight("CI100"), Departure).Value!;
         var taken = new HashSet<string> { "4A", "4C", "4D" };
         var map = new SeatMapView("CI100", 1, Departure, [.. flight.Seats.Select(s => new SeatMapEntry(
-            s.SeatNumber, taken.Contains(s.SeatNumber) ? SeatStatus.Confirmed : SeatStatus.Available, null, null))]);
+            s.SeatNumber,
+            taken.Contains(s.SeatNumber) ? SeatStatus.Confirmed : s.Blocked ? SeatStatus.Blocked : s.SeatNumber == "6C" ? SeatStatus.Offered : SeatStatus.Available,
+            null,
+            null))]);
 
         var candidates = CheckInRules.AutoAssignCandidates(flight, map, Cabin.Economy);
 
-        Assert.Equal(["4F", "5A", "5C", "5D", "5F", "6A"], candidates.Take(6));
-        Assert.DoesNotContain(candidates, s => taken.Contains(s) || s == "30A");
+        Assert.Equal(["4F", "5A", "5C", "5D", "5F", "6A", "6D"], candidates.Take(7));
+        Assert.DoesNotContain(candidates, s => taken.Contains(s) || s == "30A" || s == "6C");
         Assert.All(candidates, s => Assert.Equal(Cabin.Economy, flight.FindSeat(s)!.Cabin));
         var firstMiddle = candidates.ToList().FindIndex(s => s.EndsWith('B') || s.EndsWith('E'));
         Assert.True(candidates.Skip(firstMiddle).All(s => s.EndsWith('B') || s.EndsWith('E')), "a middle seat came before a window or aisle seat");
