@@ -28,10 +28,12 @@ public interface IWaitlistGrain : IGrainWithStringKey
 
     /// <summary>
     /// A seat of <paramref name="cabin"/> became free and is reserved for the waitlist until it is assigned or the
-    /// offer ends. One-way: the seat never waits for the waitlist. Sent again by the seat until answered.
+    /// offer ends. One-way: the seat never waits for the waitlist. Sent again by the seat until answered;
+    /// <paramref name="version"/> (the seat's version when it went OFFERED) lets the waitlist ignore a repeat that
+    /// arrives after it answered.
     /// </summary>
     [OneWay]
-    Task SeatOfferedAsync(string seatNumber, Cabin cabin);
+    Task SeatOfferedAsync(string seatNumber, Cabin cabin, long version);
 }
 
 /// <summary>

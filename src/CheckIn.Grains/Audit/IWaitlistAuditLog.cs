@@ -41,7 +41,7 @@ public sealed class InMemoryWaitlistAuditLog : IWaitlistAuditLog
     {
         lock (_gate)
         {
-            IReadOnlyList<WaitlistAuditEvent> found = [.. _events.Where(e => e.FlightId == flightId).OrderBy(e => e.At).ThenBy(e => e.EntrySequence).Take(limit)];
+            IReadOnlyList<WaitlistAuditEvent> found = [.. _events.Where(e => e.FlightId == flightId).OrderBy(e => e.At).Take(limit)];
             return Task.FromResult(found);
         }
     }

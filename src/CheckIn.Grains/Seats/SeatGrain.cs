@@ -239,7 +239,7 @@ internal sealed partial class SeatGrain(
     {
         if (_definition is { } seat)
         {
-            GrainFactory.GetWaitlistGrain(_flightId).SeatOfferedAsync(_seatNumber, seat.Cabin).Ignore();
+            GrainFactory.GetWaitlistGrain(_flightId).SeatOfferedAsync(_seatNumber, seat.Cabin, state.State.Record.Version).Ignore();
         }
     }
 

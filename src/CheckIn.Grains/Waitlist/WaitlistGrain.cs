@@ -54,6 +54,9 @@ internal sealed partial class WaitlistGrain(
     /// <summary>Seats OFFERED to the line that it has not answered yet, in the order they came (soft state: seats re-offer).</summary>
     private readonly List<string> _offered = [];
     private readonly HashSet<string> _refused = new(StringComparer.Ordinal);
+
+    /// <summary>The seat version each seat had after this activation answered its offer (late repeats are ignored).</summary>
+    private readonly Dictionary<string, long> _answered = new(StringComparer.Ordinal);
     private List<Cabin>? _demand;
     private IGrainTimer? _sweepTimer;
     private bool _reminderRegistered;
@@ -155,8 +158,13 @@ internal sealed partial class WaitlistGrain(
         return [.. state.State.Entries.Select(WithPlace)];
     }
 
-    public async Task SeatOfferedAsync(string seatNumber, Cabin cabin)
+    public async Task SeatOfferedAsync(string seatNumber, Cabin cabin, long version)
     {
+        if (_answered.TryGetValue(seatNumber, out var answered) && answered > version)
+        {
+            // A repeat of an offer this activation already answered (assigned or ended): nothing to do.
+            return;
+        }
         if (!_offered.Contains(seatNumber))
         {
             _offered.Add(seatNumber);
@@ -188,9 +196,9 @@ internal sealed partial class WaitlistGrain(
     /// <summary>Before anything else: finish interrupted assignments and expire the line once check-in has closed.</summary>
     private async Task SettleAsync()
     {
-        foreach (var pending in state.State.Pending.ToList())
+        if (state.State.Pending.Count > 0)
         {
-            await CompleteAsync(pending);
+            await CompleteAsync([.. state.State.Pending]);
         }
         if (_flight is not null && time.GetUtcNow() >= CheckInRules.ClosesAt(_flight.Definition.Departure, window.Value)
             && state.State.Entries.Any(e => e.Status == WaitlistStatus.Waiting))
@@ -210,8 +218,10 @@ internal sealed partial class WaitlistGrain(
 
     /// <summary>
     /// Serves the line until no free seat suits anyone: seats offered to the line first (in the order they came),
-    /// then seats the seat map shows free (a backstop for anything freed before demand was set). Offers nobody wants
-    /// are ended: those seats become AVAILABLE to anyone.
+    /// then seats the seat map shows free (a backstop for anything freed before demand was set). Each pass matches
+    /// every seat it can (one seat never to two entries, one entry never twice), claims the extra seats groups need,
+    /// writes all of the pass's assignments as pending in one write, moves the passengers in parallel and records
+    /// the outcomes in one more write. Offers nobody wants are ended: those seats become AVAILABLE to anyone.
     /// </summary>
     private async Task ServeAsync()
     {
@@ -219,32 +229,59 @@ internal sealed partial class WaitlistGrain(
         {
             return;
         }
-        // Seats found taken while serving: left out of this pass (the seat map may be behind).
+        // Seats found taken while serving: left out of this call (the seat map may be behind).
         _refused.Clear();
-        for (var round = 0; round < _flight.Seats.Count + state.State.Entries.Count + 8; round++)
+        for (var pass = 0; pass < _flight.Seats.Count + 8; pass++)
         {
             var waiting = state.State.Entries.Where(e => e.Status == WaitlistStatus.Waiting).ToList();
             if (waiting.Count == 0)
             {
                 break;
             }
-            var free = await FreeSeatsAsync();
-            var match = _offered.Where(free.Contains).Select(s => WaitlistRules.MatchFreedSeat(waiting, _flight, s, free)).FirstOrDefault(m => m is not null)
-                ?? _flight.Seats.Where(s => free.Contains(s.SeatNumber) && !_offered.Contains(s.SeatNumber))
-                    .Select(s => WaitlistRules.MatchFreedSeat(waiting, _flight, s.SeatNumber, free)).FirstOrDefault(m => m is not null);
-            if (match is null)
+            var matches = Match(waiting, await FreeSeatsAsync());
+            if (matches.Count == 0)
             {
                 break;
             }
-            await AssignAsync(match);
+            var claimed = await ClaimAsync(matches);
+            if (claimed.Count == 0)
+            {
+                continue;
+            }
+            var pending = claimed.Select(m => new PendingAssignment(m.Entry.Sequence, m.Seats, Guid.NewGuid().ToString("N"))).ToList();
+            state.State.Pending.AddRange(pending);
+            await WriteAsync();
+            await CompleteAsync(pending);
         }
 
-        foreach (var seat in _offered.ToList())
+        await Task.WhenAll(_offered.ToList().Select(async seat =>
         {
             var ended = await GrainFactory.GetSeatGrain(_flightId, seat).EndOfferAsync(CommandContext.System("nobody on the waitlist wants this seat") with { Actor = Actor });
+            if (ended.IsSuccess)
+            {
+                _answered[seat] = ended.Value.Version;
+            }
             LogOfferEnded(logger, _flightId, seat, ended.IsSuccess ? ended.Value.Status : null);
-            _offered.Remove(seat);
+        }));
+        _offered.Clear();
+    }
+
+    /// <summary>Every match one pass can make: seats offered to the line first, then other free seats in seat order.</summary>
+    private List<WaitlistMatch> Match(List<WaitlistEntry> waiting, HashSet<string> free)
+    {
+        var matches = new List<WaitlistMatch>();
+        var candidates = _offered.Where(free.Contains).Concat(_flight!.Seats.Select(s => s.SeatNumber).Where(s => free.Contains(s) && !_offered.Contains(s))).ToList();
+        foreach (var seat in candidates)
+        {
+            if (!free.Contains(seat) || WaitlistRules.MatchFreedSeat(waiting, _flight, seat, free) is not { } match)
+            {
+                continue;
+            }
+            matches.Add(match);
+            waiting.Remove(match.Entry);
+            free.ExceptWith(match.Seats);
         }
+        return matches;
     }
 
     /// <summary>Seats free for the line now: those offered to it, and those the seat map shows AVAILABLE or OFFERED.</summary>
@@ -273,78 +310,97 @@ internal sealed partial class WaitlistGrain(
 
     private bool IsPendingSeat(string seat) => state.State.Pending.Any(p => p.Seats.Contains(seat));
 
-    /// <summary>Claims the match's seats for the line (OFFERED), writes the assignment as pending, then carries it out.</summary>
-    private async Task AssignAsync(WaitlistMatch match)
+    /// <summary>
+    /// Claims the seats of the matches that are not offered to the line yet (AVAILABLE → OFFERED). A match whose
+    /// claim is refused (the seat map was behind: someone holds the seat) is dropped for this pass; seats it did
+    /// claim are the line's now and are considered again.
+    /// </summary>
+    private async Task<List<WaitlistMatch>> ClaimAsync(List<WaitlistMatch> matches)
     {
-        var context = new CommandContext(Actor, $"claimed for waitlist entry {match.Entry.Sequence}", Guid.NewGuid().ToString("N"));
-        foreach (var seat in match.Seats.Where(s => !_offered.Contains(s)))
+        var context = new CommandContext(Actor, "claimed for the waitlist", Guid.NewGuid().ToString("N"));
+        var toClaim = matches.SelectMany(m => m.Seats).Where(s => !_offered.Contains(s)).Distinct().ToList();
+        var results = await Task.WhenAll(toClaim.Select(async s => (Seat: s, Ok: (await GrainFactory.GetSeatGrain(_flightId, s).ClaimForWaitlistAsync(context)).IsSuccess)));
+        foreach (var (seat, ok) in results)
         {
-            var claimed = await GrainFactory.GetSeatGrain(_flightId, seat).ClaimForWaitlistAsync(context);
-            if (!claimed.IsSuccess)
+            if (ok)
             {
-                // The seat map was behind: someone holds it. Look again without it (seats already claimed are
-                // ours now and stay in the pool for the next round).
-                _refused.Add(seat);
-                return;
+                _offered.Add(seat);
             }
-            _offered.Add(seat);
+            else
+            {
+                _refused.Add(seat);
+            }
         }
-        var pending = new PendingAssignment(match.Entry.Sequence, match.Seats, context.CorrelationId);
-        state.State.Pending.Add(pending);
-        await WriteAsync();
-        await CompleteAsync(pending);
+        return [.. matches.Where(m => m.Seats.All(_offered.Contains))];
     }
 
-    /// <summary>Moves each passenger of the entry to their seat (idempotent: safe to repeat after a crash), then records the outcome.</summary>
-    private async Task CompleteAsync(PendingAssignment pending)
+    /// <summary>
+    /// Moves the passengers of pending assignments to their seats — different passengers and seats, so in parallel;
+    /// each step is idempotent, safe to repeat after a crash — then records every outcome in one write.
+    /// </summary>
+    private async Task CompleteAsync(IReadOnlyList<PendingAssignment> pendings)
     {
-        var entry = Find(pending.Sequence);
-        var context = new CommandContext(Actor, $"assigned from waitlist entry {entry.Sequence}", pending.CorrelationId);
-        var assigned = new List<string>(pending.Seats.Count);
-        string? stopped = null;
-        for (var i = 0; i < entry.PassengerIds.Count && i < pending.Seats.Count; i++)
+        var outcomes = await Task.WhenAll(pendings.Select(AssignPassengersAsync));
+        foreach (var (pending, assigned, stopped, checkedIn) in outcomes)
         {
-            var result = await GrainFactory.GetPassengerSeatGrain(_flightId, entry.PassengerIds[i]).AssignFromWaitlistAsync(pending.Seats[i], context);
-            if (result.IsSuccess)
+            state.State.Pending.Remove(pending);
+            var entry = Find(pending.Sequence);
+            var context = new CommandContext(Actor, $"assigned from waitlist entry {entry.Sequence}", pending.CorrelationId);
+            if (assigned.Count > 0)
             {
-                assigned.Add(pending.Seats[i]);
-                _offered.Remove(pending.Seats[i]);
-                continue;
+                var done = Replace(entry with
+                {
+                    Status = WaitlistStatus.Assigned,
+                    AssignedSeats = assigned,
+                    Reason = stopped is null ? "seat freed and assigned in turn" : $"partly assigned: {stopped}",
+                });
+                var seats = string.Join(", ", assigned);
+                Record(done, "ASSIGNED", context, done.Reason!, NotificationTypes.SeatAssigned,
+                    $"Good news: seat {seats} on flight {_flightId} is now confirmed for you from the waitlist.");
+                LogAssigned(logger, _flightId, entry.Sequence, string.Join(",", entry.PassengerIds), seats);
             }
-            stopped = result.Error.Code == FailureCode.CheckinCompleted
-                ? $"passenger {entry.PassengerIds[i]} checked in meanwhile"
-                : $"seat {pending.Seats[i]} was not available to passenger {entry.PassengerIds[i]} ({result.Error.Code})";
-            if (result.Error.Code != FailureCode.CheckinCompleted)
+            else if (checkedIn)
             {
-                _offered.Remove(pending.Seats[i]);
-                _refused.Add(pending.Seats[i]);
+                var left = Replace(entry with { Status = WaitlistStatus.Left, Reason = stopped });
+                Record(left, "LEFT", context, stopped!, NotificationTypes.WaitlistLeft,
+                    $"You were taken off the waitlist for flight {_flightId}: your check-in is complete.");
             }
-            break;
-        }
-
-        state.State.Pending.Remove(pending);
-        if (assigned.Count > 0)
-        {
-            var done = Replace(entry with
-            {
-                Status = WaitlistStatus.Assigned,
-                AssignedSeats = assigned,
-                Reason = stopped is null ? "seat freed and assigned in turn" : $"partly assigned: {stopped}",
-            });
-            var seats = string.Join(", ", assigned);
-            Record(done, "ASSIGNED", context, done.Reason!, NotificationTypes.SeatAssigned,
-                $"Good news: seat {seats} on flight {_flightId} is now confirmed for you from the waitlist.");
-            LogAssigned(logger, _flightId, entry.Sequence, string.Join(",", entry.PassengerIds), seats);
-        }
-        else if (stopped is not null && stopped.Contains("checked in", StringComparison.Ordinal))
-        {
-            var left = Replace(entry with { Status = WaitlistStatus.Left, Reason = stopped });
-            Record(left, "LEFT", context, stopped, NotificationTypes.WaitlistLeft,
-                $"You were taken off the waitlist for flight {_flightId}: your check-in is complete.");
         }
         await WriteAsync();
         await DeliverAsync();
         await SetDemandAsync(WaitingCabins());
+    }
+
+    private async Task<(PendingAssignment Pending, List<string> Assigned, string? Stopped, bool CheckedIn)> AssignPassengersAsync(PendingAssignment pending)
+    {
+        var entry = Find(pending.Sequence);
+        var context = new CommandContext(Actor, $"assigned from waitlist entry {entry.Sequence}", pending.CorrelationId);
+        var assigned = new List<string>(pending.Seats.Count);
+        for (var i = 0; i < entry.PassengerIds.Count && i < pending.Seats.Count; i++)
+        {
+            var seat = pending.Seats[i];
+            var result = await GrainFactory.GetPassengerSeatGrain(_flightId, entry.PassengerIds[i]).AssignFromWaitlistAsync(seat, context);
+            if (result.IsSuccess)
+            {
+                assigned.Add(seat);
+                _offered.Remove(seat);
+                _answered[seat] = result.Value.Version;
+                continue;
+            }
+            if (result.Error.Code == FailureCode.CheckinCompleted)
+            {
+                // The seat stays the line's: it goes to the next entry it suits.
+                if (!_offered.Contains(seat))
+                {
+                    _offered.Add(seat);
+                }
+                return (pending, assigned, $"passenger {entry.PassengerIds[i]} checked in meanwhile", true);
+            }
+            _offered.Remove(seat);
+            _refused.Add(seat);
+            return (pending, assigned, $"seat {seat} was not available to passenger {entry.PassengerIds[i]} ({result.Error.Code})", false);
+        }
+        return (pending, assigned, null, false);
     }
 
     private WaitlistEntry Find(long sequence) => state.State.Entries.First(e => e.Sequence == sequence);
@@ -398,20 +454,30 @@ internal sealed partial class WaitlistGrain(
         {
             LogOutboxFailed(logger, failure, _flightId, "audit log");
         }
-        while (state.State.UndeliveredNotifications.Count > 0)
+        if (state.State.UndeliveredNotifications.Count == 0)
         {
-            var next = state.State.UndeliveredNotifications[0];
+            return;
+        }
+        // In order per booking, bookings in parallel; what was delivered leaves the outbox (the next write persists it).
+        var delivered = await Task.WhenAll(state.State.UndeliveredNotifications.GroupBy(n => n.Pnr).Select(async group =>
+        {
+            var done = new List<PassengerNotification>();
             try
             {
-                await GrainFactory.GetNotificationInboxGrain(next.Pnr).AddAsync(next);
+                foreach (var notification in group)
+                {
+                    await GrainFactory.GetNotificationInboxGrain(notification.Pnr).AddAsync(notification);
+                    done.Add(notification);
+                }
             }
             catch (Exception ex)
             {
                 LogOutboxFailed(logger, ex, _flightId, "notification inbox");
-                return;
             }
-            state.State.UndeliveredNotifications.RemoveAt(0);
-        }
+            return done;
+        }));
+        var sent = delivered.SelectMany(d => d).ToHashSet();
+        state.State.UndeliveredNotifications.RemoveAll(sent.Contains);
     }
 
     private async Task SetDemandAsync(List<Cabin> cabins)

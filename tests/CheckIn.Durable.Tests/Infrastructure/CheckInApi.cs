@@ -43,6 +43,27 @@ internal sealed class CheckInApi(HttpClient http)
         return new TestBooking(flightId, pnr, session.Passengers[0].PassengerId, session.Passengers[1].PassengerId, session.Token);
     }
 
+    /// <summary>A booking of <paramref name="passengers"/> passengers on an existing flight, and its session.</summary>
+    public async Task<TestSession> CreateSessionAsync(string flightId, string pnr, int passengers)
+    {
+        (await AdminPostAsync("/api/admin/bookings", new
+        {
+            pnr,
+            passengers = Enumerable.Range(1, passengers).Select(i => new { firstName = $"Pax{i}", lastName = "Lovelace" }).ToArray(),
+            flights = new[] { flightId },
+        })).Expect(HttpStatusCode.Created);
+        var session = (await PostAsync("/api/sessions", new { pnr, lastName = "Lovelace" })).Expect(HttpStatusCode.Created).Read<Session>();
+        var ids = session.Passengers.Select(p => p.PassengerId).ToList();
+        return new TestSession(new TestBooking(flightId, pnr, ids[0], ids.Count > 1 ? ids[1] : ids[0], session.Token), ids);
+    }
+
+    public async Task<ApiResponse> AdminPostAsync(string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("X-Admin-Key", HostSettings.TestAdminKey);
+        return await SendAsync(request);
+    }
+
     /// <summary><c>POST /api/flights/{f}/seats/{s}/{command}</c> with <c>{passengerId}</c> as the booking's session.</summary>
     public async Task<ApiResponse> SeatCommandAsync(string command, TestBooking booking, string seat, string passengerId)
     {
@@ -98,6 +119,9 @@ internal sealed class CheckInApi(HttpClient http)
 }
 
 internal sealed record TestBooking(string FlightId, string Pnr, string FirstPassenger, string SecondPassenger, string Token);
+
+/// <summary>A booking's session and all its passenger ids, in booking order.</summary>
+internal sealed record TestSession(TestBooking Booking, IReadOnlyList<string> Passengers);
 
 /// <summary>A response kept as text, so a failed expectation can show what the host really said.</summary>
 internal sealed record ApiResponse(HttpMethod Method, Uri Path, HttpStatusCode Status, string Body)

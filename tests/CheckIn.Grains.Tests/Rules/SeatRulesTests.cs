@@ -261,6 +261,57 @@ public sealed class SeatRulesTests
         Assert.Equal(T0 + HoldFor + HoldFor, decision.Record.HoldExpiresAt);
     }
 
+    [Fact]
+    public void A_seat_offered_to_the_waitlist_cannot_be_held_and_goes_to_the_waitlists_choice()
+    {
+        var offered = SeatRules.Offer(Available(), T0).Record;
+        Assert.Equal((SeatStatus.Offered, 4L), (offered.Status, offered.Version));
+
+        Assert.Equal(FailureCode.SeatUnavailable, SeatRules.Hold(offered, Alice, T0, HoldFor).Error?.Code);
+        var assigned = SeatRules.Assign(offered, Bob, T0);
+
+        Assert.True(assigned.Changed);
+        Assert.Equal((SeatStatus.Confirmed, Bob, (DateTimeOffset?)null), (assigned.Record.Status, assigned.Record.PassengerId, assigned.Record.HoldExpiresAt));
+        Assert.False(SeatRules.Assign(assigned.Record, Bob, T0).Changed);
+        Assert.Equal(FailureCode.SeatUnavailable, SeatRules.Assign(assigned.Record, Alice, T0).Error?.Code);
+    }
+
+    [Theory]
+    [InlineData(SeatStatus.Available)]
+    [InlineData(SeatStatus.Blocked)]
+    public void Only_an_offered_seat_can_be_assigned_by_the_waitlist(SeatStatus status)
+    {
+        Assert.Equal(FailureCode.SeatUnavailable, SeatRules.Assign(Available() with { Status = status }, Bob, T0).Error?.Code);
+    }
+
+    [Fact]
+    public void The_waitlist_claims_free_seats_only_and_ending_an_offer_frees_the_seat()
+    {
+        var claimed = SeatRules.Claim(Available(), T0);
+        Assert.Equal(SeatStatus.Offered, claimed.Record.Status);
+        Assert.False(SeatRules.Claim(claimed.Record, T0).Changed);
+        Assert.Equal(FailureCode.SeatUnavailable, SeatRules.Claim(HeldBy(Alice), T0).Error?.Code);
+        Assert.Equal(FailureCode.SeatUnavailable, SeatRules.Claim(Available() with { Status = SeatStatus.Blocked }, T0).Error?.Code);
+
+        var ended = SeatRules.EndOffer(claimed.Record, T0);
+        Assert.Equal(SeatStatus.Available, ended.Record.Status);
+        Assert.False(SeatRules.EndOffer(ended.Record, T0).Changed);
+        Assert.False(SeatRules.EndOffer(HeldBy(Alice), T0).Changed);
+    }
+
+    [Fact]
+    public void Operators_block_free_seats_only_and_unblocking_frees_them()
+    {
+        var blocked = SeatRules.Block(Available(), T0);
+        Assert.Equal(SeatStatus.Blocked, blocked.Record.Status);
+        Assert.False(SeatRules.Block(blocked.Record, T0).Changed);
+        Assert.Equal(FailureCode.SeatOccupied, SeatRules.Block(HeldBy(Alice), T0).Error?.Code);
+        Assert.Equal(FailureCode.SeatOccupied, SeatRules.Block(ConfirmedBy(Alice), T0).Error?.Code);
+
+        Assert.Equal(SeatStatus.Available, SeatRules.Unblock(blocked.Record, T0).Record.Status);
+        Assert.False(SeatRules.Unblock(Available(), T0).Changed);
+    }
+
     private static SeatRecord Available() => SeatRecord.Initial with { Version = 3, UpdatedAt = T0 - TimeSpan.FromHours(1) };
 
     private static SeatRecord HeldBy(string passengerId) =>
