@@ -101,8 +101,8 @@ internal sealed class CliOptions(ScenarioInfo scenario)
         Hide(_pgbenchClients, name != "holds");
         Hide(_pgbenchScale, name != "holds");
         Hide(_flights, name is not ("seatmap-open" or "scale" or "mixed"));
-        Hide(_duration, name is "contention" or "expiry" or "scale");
-        Hide(_warmup, name is "contention" or "expiry" or "scale");
+        Hide(_duration, name is "contention" or "expiry" or "scale" or "waitlist");
+        Hide(_warmup, name is "contention" or "expiry" or "scale" or "waitlist");
         _startHost.AcceptOnlyFromAmong("embedded", "durable");
     }
 

@@ -129,6 +129,8 @@ internal static class WaitlistScenario
             }
             await Task.WhenAll(sending);
             var lastSent = Stopwatch.GetTimestamp();
+            releases.OpenWindow(begin);
+            releases.CloseWindow(lastSent);
             var wanted = Math.Min(expected, sentAt.Count);
             while (Volatile.Read(ref seen) < wanted && Stopwatch.GetElapsedTime(lastSent) < AssignDeadline && streams.All(s => s.Failure is null))
             {
