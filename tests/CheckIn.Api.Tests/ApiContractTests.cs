@@ -88,6 +88,8 @@ public sealed class ApiContractTests(ApiFixture fixture)
     [InlineData("Cabin")]
     [InlineData("SeatStatus")]
     [InlineData("SeatCharacteristic")]
+    [InlineData("SeatPreference")]
+    [InlineData("WaitlistStatus")]
     public async Task Enums_match_the_served_swagger(string schema)
     {
         var swagger = await ServedSwaggerAsync();

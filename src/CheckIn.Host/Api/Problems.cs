@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using CheckIn.Contracts.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -35,11 +36,15 @@ public static class Problems
     public static int StatusOf(FailureCode code) => code switch
     {
         FailureCode.ValidationFailed => StatusCodes.Status400BadRequest,
-        FailureCode.FlightNotFound or FailureCode.SeatNotFound or FailureCode.PassengerNotFound => StatusCodes.Status404NotFound,
+        FailureCode.FlightNotFound or FailureCode.SeatNotFound or FailureCode.PassengerNotFound
+            or FailureCode.WaitlistEntryNotFound => StatusCodes.Status404NotFound,
+        FailureCode.NotOnFlight => StatusCodes.Status403Forbidden,
         FailureCode.SeatUnavailable or FailureCode.NotHolder or FailureCode.FlightExists or FailureCode.BookingExists
             or FailureCode.CheckinNotOpen or FailureCode.CheckinClosed or FailureCode.CheckinNotStarted or FailureCode.CheckinCancelled
             or FailureCode.PaymentRequired or FailureCode.NoSeatAvailable or FailureCode.FlightDeparted
-            or FailureCode.CheckinCompleted or FailureCode.BagLimitReached or FailureCode.PaymentNotRequired => StatusCodes.Status409Conflict,
+            or FailureCode.CheckinCompleted or FailureCode.BagLimitReached or FailureCode.PaymentNotRequired
+            or FailureCode.PreferenceAlreadyMet or FailureCode.CabinNotBooked or FailureCode.WaitlistEntryClosed
+            or FailureCode.AlreadyWaitlisted or FailureCode.SeatOccupied => StatusCodes.Status409Conflict,
         FailureCode.BagTooHeavy or FailureCode.UnknownBagTag => StatusCodes.Status422UnprocessableEntity,
         FailureCode.WeightServiceUnavailable or FailureCode.PaymentServiceUnavailable => StatusCodes.Status503ServiceUnavailable,
         FailureCode.HoldExpired => StatusCodes.Status410Gone,
@@ -72,6 +77,12 @@ public static class Problems
         if (field is not null)
         {
             problem.Extensions["field"] = field;
+        }
+        // The problem details service adds the same id, but only for clients that accept JSON; an EventSource
+        // (Accept: text/event-stream) or an image request gets the problem written without it.
+        if (Activity.Current?.Id is { } traceId)
+        {
+            problem.Extensions["traceId"] = traceId;
         }
         return TypedResults.Problem(problem);
     }

@@ -83,8 +83,11 @@ internal static partial class ApiSetup
         app.MapSeatMapApi();
         app.MapSeatsApi();
         app.MapCheckInsApi();
+        app.MapWaitlistApi();
+        app.MapNotificationsApi();
         app.MapPaymentWebhookApi();
         app.MapAdminApi();
+        app.MapAdminWaitlistApi();
         return app;
     }
 }

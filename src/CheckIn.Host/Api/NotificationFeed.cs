@@ -1,0 +1,187 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using CheckIn.Contracts;
+using CheckIn.Contracts.Waitlist;
+
+namespace CheckIn.Host.Api;
+
+/// <summary>
+/// One open event stream's subscription to a booking's inbox. The inbox pushes one-way into a bounded channel; the
+/// reader sends the backlog after the resume point first, then live items, every sequence once and in order. A gap
+/// (an item the full channel could not take, or one that overtook another) is read back from the inbox, which keeps
+/// them all, so a slow client misses nothing. The inbox forgets observers it has not heard from for five minutes,
+/// so the subscription is renewed every minute until the stream ends.
+/// </summary>
+internal sealed partial class NotificationFeed : INotificationObserver, IAsyncDisposable
+{
+    public const int PageSize = 200;
+    public static readonly TimeSpan RenewalInterval = TimeSpan.FromMinutes(1);
+    private const int Capacity = 64;
+    private static readonly TimeSpan UnsubscribeTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly Channel<StoredNotification> _live = Channel.CreateBounded<StoredNotification>(
+        new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly IGrainFactory _grains;
+    private readonly INotificationInboxGrain _inbox;
+    private readonly string _pnr;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private INotificationObserver? _reference;
+    private Task _renewal = Task.CompletedTask;
+    private int _dropped;
+    private int _disposed;
+
+    private NotificationFeed(IGrainFactory grains, string pnr, TimeProvider time, ILogger logger)
+    {
+        _grains = grains;
+        _pnr = pnr;
+        _inbox = grains.GetNotificationInboxGrain(pnr);
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Subscribes before anything is read, so nothing stored after the backlog read can be missed.</summary>
+    public static async Task<NotificationFeed> OpenAsync(IGrainFactory grains, string pnr, TimeProvider time, ILogger logger)
+    {
+        var feed = new NotificationFeed(grains, pnr, time, logger);
+        feed._reference = grains.CreateObjectReference<INotificationObserver>(feed);
+        try
+        {
+            await feed._inbox.SubscribeAsync(feed._reference);
+        }
+        catch
+        {
+            await feed.DisposeAsync();
+            throw;
+        }
+        feed._renewal = feed.RenewAsync(feed._stop.Token);
+        return feed;
+    }
+
+    public Task OnNotificationAsync(StoredNotification notification)
+    {
+        if (!_live.Writer.TryWrite(notification))
+        {
+            Interlocked.Exchange(ref _dropped, 1);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Notifications after <paramref name="after"/>: the stored ones, then live ones, until cancelled.</summary>
+    public async IAsyncEnumerable<StoredNotification> ReadAsync(long after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var last = after;
+        await foreach (var stored in ReadInboxAsync(last))
+        {
+            last = stored.Sequence;
+            yield return stored;
+        }
+        while (await WaitForLiveAsync(cancellationToken))
+        {
+            while (_live.Reader.TryRead(out var next))
+            {
+                if (next.Sequence <= last)
+                {
+                    continue;
+                }
+                if (next.Sequence == last + 1 && Interlocked.Exchange(ref _dropped, 0) == 0)
+                {
+                    last = next.Sequence;
+                    yield return next;
+                    continue;
+                }
+                Interlocked.Exchange(ref _dropped, 0);
+                await foreach (var stored in ReadInboxAsync(last))
+                {
+                    last = stored.Sequence;
+                    yield return stored;
+                }
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<StoredNotification> ReadInboxAsync(long after)
+    {
+        while (true)
+        {
+            var page = await _inbox.ListAsync(after, PageSize);
+            foreach (var stored in page)
+            {
+                after = stored.Sequence;
+                yield return stored;
+            }
+            if (page.Count < PageSize)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private async Task<bool> WaitForLiveAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _live.Reader.WaitToReadAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away or the host is stopping: the stream simply ends.
+            return false;
+        }
+    }
+
+    private async Task RenewAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(RenewalInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                try
+                {
+                    await _inbox.SubscribeAsync(_reference!);
+                }
+                catch (Exception ex)
+                {
+                    // Tried again next minute; the inbox keeps an observer for five.
+                    LogRenewalFailed(_logger, ex, _pnr);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        await _stop.CancelAsync();
+        await _renewal;
+        if (_reference is not null)
+        {
+            try
+            {
+                await _inbox.UnsubscribeAsync(_reference).WaitAsync(UnsubscribeTimeout);
+            }
+            catch (Exception ex)
+            {
+                // The inbox drops the observer by itself once the subscription lapses.
+                LogUnsubscribeFailed(_logger, ex, _pnr);
+            }
+            _grains.DeleteObjectReference<INotificationObserver>(_reference);
+        }
+        _live.Writer.TryComplete();
+        _stop.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the notification subscription of booking {Pnr} failed")]
+    private static partial void LogRenewalFailed(ILogger logger, Exception exception, string pnr);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Unsubscribing the notification stream of booking {Pnr} failed")]
+    private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, string pnr);
+}
