@@ -205,6 +205,21 @@ public sealed class WaitlistApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_group_too_big_for_a_row_or_already_sitting_together_is_refused()
+    {
+        var flightId = await _api.CreateTinyFlightAsync(rows: 2);
+        var family = await _api.NewTravellerAsync(flightId, passengers: 4);
+        var ids = family.PassengerIds;
+
+        await ProblemAssert.IsProblemAsync(await _api.JoinAsync(family, flightId, new { passengerId = ids[0], togetherWith = ids.Skip(1).ToArray() }), 400, "VALIDATION_FAILED", "togetherWith");
+
+        await _api.HoldAsync(family, flightId, "2A", ids[0]);
+        await _api.HoldAsync(family, flightId, "2B", ids[1]);
+        await ProblemAssert.IsProblemAsync(await _api.JoinAsync(family, flightId, new { passengerId = ids[0], togetherWith = new[] { ids[1] } }), 409, "PREFERENCE_ALREADY_MET", "togetherWith");
+        await ProblemAssert.IsProblemAsync(await _api.GetAsync(WaitlistPath(flightId, ids[0]), family.Token), 404, "WAITLIST_ENTRY_NOT_FOUND", "passengerId");
+    }
+
+    [Fact]
     public async Task Bad_join_requests_name_the_field_and_join_nobody()
     {
         var flightId = await _api.CreateTinyFlightAsync();

@@ -352,7 +352,7 @@ internal sealed partial class WaitlistGrain(
                 {
                     Status = WaitlistStatus.Assigned,
                     AssignedSeats = assigned,
-                    Reason = stopped is null ? "seat freed and assigned in turn" : $"partly assigned: {stopped}",
+                    Reason = stopped is null ? "assigned from the waitlist" : $"partly assigned: {stopped}",
                 });
                 var seats = string.Join(", ", assigned);
                 Record(done, "ASSIGNED", context, done.Reason!, NotificationTypes.SeatAssigned,

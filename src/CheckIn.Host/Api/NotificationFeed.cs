@@ -19,6 +19,13 @@ internal sealed partial class NotificationFeed : INotificationObserver, IAsyncDi
     private const int Capacity = 64;
     private static readonly TimeSpan UnsubscribeTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Put in the channel after each renewal: the reader reads the inbox back from its last sequence, so anything
+    /// stored while the inbox had lost this observer (it moved to another silo, say) is sent within a minute even if
+    /// nothing newer arrives to reveal the gap.
+    /// </summary>
+    private static readonly StoredNotification Resync = new(-1, new PassengerNotification(Guid.Empty, "", "", "", [], [], 0, "", DateTimeOffset.MinValue));
+
     private readonly Channel<StoredNotification> _live = Channel.CreateBounded<StoredNotification>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly CancellationTokenSource _stop = new();
@@ -81,7 +88,7 @@ internal sealed partial class NotificationFeed : INotificationObserver, IAsyncDi
         {
             while (_live.Reader.TryRead(out var next))
             {
-                if (next.Sequence <= last)
+                if (next.Sequence <= last && !ReferenceEquals(next, Resync))
                 {
                     continue;
                 }
@@ -141,6 +148,7 @@ internal sealed partial class NotificationFeed : INotificationObserver, IAsyncDi
                 try
                 {
                     await _inbox.SubscribeAsync(_reference!);
+                    _live.Writer.TryWrite(Resync);
                 }
                 catch (Exception ex)
                 {

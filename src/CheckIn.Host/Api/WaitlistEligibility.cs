@@ -95,6 +95,13 @@ internal static class WaitlistEligibility
             }
         }
 
+        var widestRow = flight.Definition.Layout.Cabins.Where(c => c.Cabin == cabin).Select(c => c.Columns.Count(ch => ch != '_')).DefaultIfEmpty(0).Max();
+        if (passengers.Count > 1 && passengers.Count > widestRow)
+        {
+            return (cabin, Problems.Validation("togetherWith",
+                $"A group of {passengers.Count} cannot sit in one row of {Problems.CodeOf(cabin)} on flight {flight.FlightId} (at most {widestRow} seats a row)."));
+        }
+
         foreach (var (id, field) in passengers)
         {
             var checkIn = await grains.GetCheckInGrain(flight.FlightId, id).GetAsync();
@@ -112,9 +119,22 @@ internal static class WaitlistEligibility
         if (passengers.Count == 1 && await SatisfyingSeatAsync(flight, passengers[0].Id, cabin, position, grains) is { } seat)
         {
             return (cabin, Problems.From(new Error(FailureCode.PreferenceAlreadyMet,
-                $"Passenger {passengers[0].Id} already has seat {seat}, a {Problems.CodeOf(cabin)} seat that suits {Problems.CodeOf(position)}.", "position")));
+                $"Passenger {passengers[0].Id} already has seat {seat} in {Problems.CodeOf(cabin)}, which suits {Problems.CodeOf(position)}.", "position")));
+        }
+        if (passengers.Count > 1 && await SameRowAsync(flight, passengers, cabin, grains) is { } row)
+        {
+            return (cabin, Problems.From(new Error(FailureCode.PreferenceAlreadyMet,
+                $"The passengers already sit together in row {row} of {Problems.CodeOf(cabin)}.", "togetherWith")));
         }
         return (cabin, null);
+    }
+
+    /// <summary>The row every passenger of the group already has a seat in (in the cabin), or null.</summary>
+    private static async Task<int?> SameRowAsync(FlightInfo flight, IReadOnlyList<NamedPassenger> passengers, Cabin cabin, IGrainFactory grains)
+    {
+        var seats = await Task.WhenAll(passengers.Select(p => grains.GetPassengerSeatGrain(flight.FlightId, p.Id).GetSeatNumberAsync()));
+        var rows = seats.Select(s => s is null ? null : flight.FindSeat(s)).ToList();
+        return rows.All(r => r is not null && r.Cabin == cabin) && rows.Select(r => r!.Row).Distinct().Count() == 1 ? rows[0]!.Row : null;
     }
 
     /// <summary>The seat the passenger holds or has confirmed, if it is in the cabin and suits the position.</summary>
