@@ -30,6 +30,7 @@ internal sealed record BenchOptions
     public string Columns { get; init; } = "ABC_DEF";
     public int Seats { get; init; }
     public int Holds { get; init; }
+    public int Waiters { get; init; }
     public double WriteRate { get; init; }
     public double ConditionalShare { get; init; }
     public double HeldShare { get; init; }

@@ -41,9 +41,10 @@ internal sealed class CliOptions(ScenarioInfo scenario)
     private readonly Option<int?> _flights = new("--flights") { Description = "Number of flights." };
     private readonly Option<int?> _rows = new("--rows") { Description = "Rows per flight (1-120)." };
     private readonly Option<string?> _columns = new("--columns") { Description = "Seat letters per row, _ for an aisle (default ABC_DEF)." };
-    private readonly Option<int?> _seats = new("--seats") { Description = "contention: seats to race for." };
+    private readonly Option<int?> _seats = new("--seats") { Description = "contention: seats to race for; waitlist: seats freed while --waiters wait." };
     private readonly Option<int?> _holds = new("--holds") { Description = "expiry: holds to make; holds: passenger seats prepared (the run stops early if they run out)." };
-    private readonly Option<double?> _writeRate = new("--write-rate") { Description = "seatmap: background hold/release commands per second." };
+    private readonly Option<int?> _waiters = new("--waiters") { Description = "waitlist: passengers waiting when the seats are freed." };
+    private readonly Option<double?> _writeRate = new("--write-rate") { Description = "seatmap: background hold/release commands per second; waitlist: releases per second of the spread phase." };
     private readonly Option<double?> _conditionalShare = new("--conditional-share") { Description = "Share of seat map reads sent with If-None-Match (0-1)." };
     private readonly Option<double?> _heldShare = new("--held-share") { Description = "scale: share of seats held." };
     private readonly Option<int?> _readsPerCommand = new("--reads-per-command") { Description = "mixed: seat map reads per seat command." };
@@ -65,6 +66,7 @@ internal sealed class CliOptions(ScenarioInfo scenario)
         _rows.Description += Default(d => d.Rows);
         _seats.Description += Default(d => d.Seats);
         _holds.Description += Default(d => d.Holds);
+        _waiters.Description += Default(d => d.Waiters);
         _writeRate.Description += Default(d => d.WriteRate);
         _conditionalShare.Description += Default(d => d.ConditionalShare);
         _heldShare.Description += Default(d => d.HeldShare);
@@ -78,7 +80,7 @@ internal sealed class CliOptions(ScenarioInfo scenario)
         Option[] all =
         [
             _url, _adminKey, _startHost, _postgres, _redis, _hostPid, _hostDir, _holdDuration, _noRateLimits, _keepDatabase, _smoke,
-            _clients, _duration, _warmup, _rate, _flights, _rows, _columns, _seats, _holds, _writeRate, _conditionalShare, _heldShare,
+            _clients, _duration, _warmup, _rate, _flights, _rows, _columns, _seats, _holds, _waiters, _writeRate, _conditionalShare, _heldShare,
             _readsPerCommand, _timeout, _setupConcurrency, _noNginx, _pgbenchClients, _pgbenchScale, _noSave, _resultsDir,
         ];
         foreach (var option in all)
@@ -88,9 +90,10 @@ internal sealed class CliOptions(ScenarioInfo scenario)
         // Options a scenario ignores are still accepted (one command line shape for all) but not listed in its --help.
         var name = scenario.Name;
         Hide(_rate, name != "seatmap-open");
-        Hide(_seats, name != "contention");
+        Hide(_seats, name is not ("contention" or "waitlist"));
         Hide(_holds, name is not ("holds" or "expiry"));
-        Hide(_writeRate, name != "seatmap");
+        Hide(_waiters, name != "waitlist");
+        Hide(_writeRate, name is not ("seatmap" or "waitlist"));
         Hide(_noNginx, name != "seatmap");
         Hide(_conditionalShare, name is not ("seatmap" or "seatmap-open" or "mixed"));
         Hide(_heldShare, name != "scale");
@@ -98,8 +101,8 @@ internal sealed class CliOptions(ScenarioInfo scenario)
         Hide(_pgbenchClients, name != "holds");
         Hide(_pgbenchScale, name != "holds");
         Hide(_flights, name is not ("seatmap-open" or "scale" or "mixed"));
-        Hide(_duration, name is "contention" or "expiry" or "scale");
-        Hide(_warmup, name is "contention" or "expiry" or "scale");
+        Hide(_duration, name is "contention" or "expiry" or "scale" or "waitlist");
+        Hide(_warmup, name is "contention" or "expiry" or "scale" or "waitlist");
         _startHost.AcceptOnlyFromAmong("embedded", "durable");
     }
 
@@ -133,6 +136,7 @@ internal sealed class CliOptions(ScenarioInfo scenario)
             Columns = p.GetValue(_columns) ?? "ABC_DEF",
             Seats = p.GetValue(_seats) ?? d.Seats,
             Holds = p.GetValue(_holds) ?? d.Holds,
+            Waiters = p.GetValue(_waiters) ?? d.Waiters,
             WriteRate = p.GetValue(_writeRate) ?? d.WriteRate,
             ConditionalShare = p.GetValue(_conditionalShare) ?? d.ConditionalShare,
             HeldShare = p.GetValue(_heldShare) ?? d.HeldShare,

@@ -13,6 +13,7 @@ internal sealed record ScenarioDefaults
     public int Rows { get; init; } = 30;
     public int Seats { get; init; } = 200;
     public int Holds { get; init; } = 10_000;
+    public int Waiters { get; init; } = 150;
     public double WriteRate { get; init; } = 20;
     public double ConditionalShare { get; init; } = 0.5;
     public double HeldShare { get; init; } = 0.1;
@@ -81,6 +82,15 @@ internal static class ScenarioCatalog
             JourneyScenario.RunAsync,
             new ScenarioDefaults { Clients = 16, Flights = 4, Seats = 400 },
             new ScenarioDefaults { Clients = 4, Flights = 2, Seats = 12 }),
+        new("waitlist",
+            "A full cabin of --seats seats (default 100, rounded up to whole rows) with --waiters passengers (default 150) on its "
+            + "waitlist (position ANY); the holders release --seats seats, once all at the same instant (burst) and once at "
+            + "--write-rate per second (spread, default 20), each on its own flight. Per released seat: release sent -> SEAT_ASSIGNED "
+            + "event on the assigned passenger's session stream. Checks: every released seat assigned exactly once, FIFO, no seat "
+            + "left AVAILABLE/OFFERED/HELD. Targets: p95 <= 1 s, p99 <= 2 s.",
+            WaitlistScenario.RunAsync,
+            new ScenarioDefaults { Clients = 100, Seats = 100, Waiters = 150, WriteRate = 20 },
+            new ScenarioDefaults { Clients = 6, Seats = 6, Waiters = 9, WriteRate = 20 }),
         new("mixed",
             "C clients (default 100) for --duration (default 3 min): --reads-per-command seat-map reads (default 100) per seat command "
             + "(hold -> confirm -> release cycles) across --flights flights (default 100). Reports throughput and p99 per operation, host "

@@ -126,6 +126,22 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
         Assert.True((bool)json["correct"]!);
     }
 
+    [Fact]
+    public async Task Waitlist_durable_assigns_every_released_seat_once_in_line_order()
+    {
+        var json = await _run.RunAsync(log, "waitlist", SmokeRun.Durable());
+
+        foreach (var phase in new[] { "burst", "spread" })
+        {
+            var figures = json["waitlist"]![phase]!;
+            Assert.Equal((int)figures["assignmentsExpected"]!, (int)figures["assignmentsSeen"]!);
+            Assert.Equal(0, (int)figures["seatsAssignedTwice"]!);
+            Assert.Equal(0, (long)json["operations"]![$"release-{phase}"]!["errors"]!["total"]!);
+            Assert.Equal((long)(int)figures["released"]!, (long)json["operations"]![$"release-to-assigned-{phase}"]!["count"]!);
+        }
+        Assert.True((bool)json["correct"]!);
+    }
+
     public void Dispose() => _run.Dispose();
 
     private static void AssertHoldsWithoutErrors(JsonObject json)

@@ -23,10 +23,12 @@ internal sealed class SmokeRun : IDisposable
 
     public async Task<JsonObject> RunAsync(ITestOutputHelper log, string scenario, string[] target, params string[] extra)
     {
-        var output = TextWriter.Synchronized(new StringWriter());
+        var captured = new StringWriter();
+        var output = TextWriter.Synchronized(captured);
         string[] args = [scenario, "--smoke", .. target, "--results-dir", _results, .. extra];
         var exit = await BenchApp.RunAsync(args, output, CancellationToken.None);
-        var text = output.ToString() ?? "";
+        // The synchronized wrapper's ToString() is its type name: read what it wrote from the writer it wraps.
+        var text = captured.ToString();
         log.WriteLine(text);
         Assert.True(exit == 0, $"`{string.Join(' ', args)}` exited with {exit}:{Environment.NewLine}{text}");
 

@@ -76,6 +76,13 @@ internal sealed class OperationRecorder(string name)
         }
     }
 
+    /// <summary>One percentile (0-100) of the recorded values in ms, for a target the standard summary does not carry (p95).</summary>
+    public double PercentileMs(double percentile)
+    {
+        var h = _histogram.Copy();
+        return h.TotalCount == 0 ? 0 : h.GetValueAtPercentile(percentile) / 1000.0;
+    }
+
     public OperationSummary Summarize(TimeSpan? window = null)
     {
         var seconds = (window ?? Window).TotalSeconds;

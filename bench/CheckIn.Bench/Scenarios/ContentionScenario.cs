@@ -104,7 +104,7 @@ internal static class ContentionScenario
     }
 
     /// <summary>Opens every connection of the pool first, so that no race pays for a TCP handshake.</summary>
-    private static async Task WarmConnectionsAsync(HttpClient http, int connections, CancellationToken cancellationToken)
+    internal static async Task WarmConnectionsAsync(HttpClient http, int connections, CancellationToken cancellationToken)
     {
         var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var probes = Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
