@@ -3,7 +3,9 @@ using CheckIn.Contracts.Common;
 using CheckIn.Contracts.Flights;
 using CheckIn.Contracts.Seats;
 using CheckIn.Contracts.Waitlist;
+using CheckIn.Grains.Seats;
 using CheckIn.Grains.Tests.Support;
+using CheckIn.Grains.Waitlist;
 
 namespace CheckIn.Grains.Tests.Cluster;
 
@@ -336,6 +338,44 @@ public sealed class WaitlistTests(ClusterFixture fixture)
         // The seat's retry timer (or the waitlist's sweep) hands the unwanted window seat back.
         await fixture.AdvanceAsync(TimeSpan.FromSeconds(6));
         await Eventually.Until(() => _grains.SeatAsync(flight, "2F"), s => s.Status == SeatStatus.Available, "the lost offer to be answered");
+    }
+
+    [Fact]
+    public async Task An_assignment_a_crash_interrupted_is_finished_once_by_the_next_activation()
+    {
+        var flight = await FullBusinessFlightAsync();
+        (await _grains.ReleaseAsync(flight, Owner("1C"), "1C")).Ok();
+        // A window seeker: the free aisle seat 1C does not suit them, so they wait.
+        (await JoinAsync(flight, SeatPreference.Window, "CRASH")).Ok();
+        Assert.Equal(SeatStatus.Available, (await _grains.SeatAsync(flight, "1C")).Status);
+
+        // What a crash leaves when it strikes after the waitlist wrote its decision and before the passenger moved:
+        // the seat OFFERED to the line and the assignment pending in the waitlist's state, no activation of either.
+        var waitlist = _grains.GetWaitlistGrain(flight);
+        var seat = _grains.GetSeatGrain(flight, "1C");
+        await fixture.DeactivateAsync(waitlist);
+        await fixture.DeactivateAsync(seat);
+        await RewriteAsync<SeatState>("seat", seat, s => s.Record = s.Record with { Status = SeatStatus.Offered, Version = s.Record.Version + 1 });
+        await RewriteAsync<WaitlistState>("waitlist", waitlist, s => s.Pending.Add(new PendingAssignment(s.Entries.Single().Sequence, ["1C"], "crash-test")));
+
+        var entry = (await waitlist.GetAsync("CRASH")).Ok();
+
+        Assert.Equal((WaitlistStatus.Assigned, "1C"), (entry.Status, Assert.Single(entry.AssignedSeats)));
+        Assert.Equal((SeatStatus.Confirmed, "CRASH"), await OwnerOfAsync(flight, "1C"));
+        // The seat re-offers itself on activation; that late repeat must change nothing.
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(6));
+        Assert.Equal((WaitlistStatus.Assigned, 1), ((await waitlist.GetAsync("CRASH")).Ok().Status, (await fixture.WaitlistAuditLog.QueryAsync(flight, 100)).Count(e => e.Action == "ASSIGNED")));
+        Assert.Equal((SeatStatus.Confirmed, "CRASH"), await OwnerOfAsync(flight, "1C"));
+        Assert.Single(await fixture.AuditLog.QueryAsync(flight, "1C", 100), e => e.To == SeatStatus.Confirmed && e.PassengerId == "CRASH");
+    }
+
+    private async Task RewriteAsync<TState>(string stateName, IAddressable grain, Action<TState> change)
+        where TState : class, new()
+    {
+        var stored = new GrainState<TState>(new TState());
+        await fixture.Storage.ReadStateAsync(stateName, grain.GetGrainId(), stored);
+        change(stored.State!);
+        await fixture.Storage.WriteStateAsync(stateName, grain.GetGrainId(), stored);
     }
 
     private async Task<string> FullBusinessFlightAsync(string? except = null, DateTimeOffset? departure = null)
