@@ -83,7 +83,7 @@ internal sealed partial class WaitlistGrain(
         }
         if (join.PassengerIds.Count == 0 || join.PassengerIds.Distinct(StringComparer.Ordinal).Count() != join.PassengerIds.Count)
         {
-            return Result<WaitlistEntry>.Fail(FailureCode.ValidationFailed, "passengerIds must name distinct passengers.", "passengerIds");
+            return Result<WaitlistEntry>.Fail(FailureCode.ValidationFailed, "passengerIds must name distinct passengers.", "togetherWith");
         }
 
         var waiting = state.State.Entries.Where(e => e.Status == WaitlistStatus.Waiting).ToList();
@@ -96,7 +96,7 @@ internal sealed partial class WaitlistGrain(
         {
             var who = other.PassengerIds.Intersect(join.PassengerIds).First();
             return Result<WaitlistEntry>.Fail(FailureCode.AlreadyWaitlisted,
-                $"Passenger {who} is already waiting in another entry (with {string.Join(", ", other.PassengerIds)}); leave it first.", "passengerIds");
+                $"Passenger {who} is already waiting in another entry (with {string.Join(", ", other.PassengerIds)}); leave it first.", "passengerId");
         }
 
         // Demand first: from here on a seat of this cabin that becomes free is offered to the line, so the entry can
