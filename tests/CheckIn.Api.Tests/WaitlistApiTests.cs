@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CheckIn.Api.Tests.Infrastructure;
 using static CheckIn.Api.Tests.Infrastructure.WaitlistSteps;
 
@@ -264,21 +265,52 @@ public sealed class WaitlistApiTests(ApiFixture fixture)
         await _api.HoldAsync(family, flightId, "1B", p1);
         await ProblemAssert.IsProblemAsync(await _api.JoinAsync(family, flightId, new { passengerId = p1 }), 409, "PREFERENCE_ALREADY_MET", "position");
 
-        // p2 checks in (and gets the first free window seat); p1 waits for a window seat alone.
-        using (var start = await _api.PostJsonAsync($"/api/flights/{flightId}/check-ins", new { passengerIds = new[] { p2 } }, family.Token))
+        // p2 checks in and gets the first free window seat: checked in on a seat that suits WINDOW, nothing to wait for.
+        await CheckInAsync(family, flightId, p2);
+        await ProblemAssert.IsProblemAsync(await _api.JoinAsync(family, flightId, new { passengerId = p2, position = "WINDOW" }), 409, "PREFERENCE_ALREADY_MET", "position");
+    }
+
+    [Fact]
+    public async Task A_checked_in_passenger_waiting_for_a_window_is_moved_and_gets_a_new_boarding_pass()
+    {
+        var flightId = await _api.CreateTinyFlightAsync();
+        var (x, y) = (await _api.NewTravellerAsync(flightId), await _api.NewTravellerAsync(flightId));
+        await _api.HoldAsync(x, flightId, "1A");
+        await _api.HoldAsync(y, flightId, "1C");
+        var traveller = await _api.NewTravellerAsync(flightId);
+        var before = await CheckInAsync(traveller, flightId, traveller.PassengerId);
+        Assert.Equal("1B", before.GetProperty("seatNumber").GetString());
+
+        var waiting = await _api.JoinExpectingAsync(traveller, flightId, new { passengerId = traveller.PassengerId, position = "WINDOW" });
+        Assert.Equal("WAITING", waiting.GetProperty("status").GetString());
+        using (var release = await _api.SeatCommandAsync(x, flightId, "1A", "release"))
+        {
+            await CheckInApi.EnsureStatusAsync(release, 200);
+        }
+
+        Assert.Equal(["1A"], Strings((await _api.WaitForEntryAsync(traveller, flightId, traveller.PassengerId, "ASSIGNED")).GetProperty("assignedSeats")));
+        using var checkIn = await _api.GetAsync($"/api/flights/{flightId}/check-ins/{traveller.PassengerId}", traveller.Token);
+        var after = await CheckInApi.ReadJsonAsync(checkIn);
+        Assert.Equal(("COMPLETED", "1A"), (after.GetProperty("status").GetString(), after.GetProperty("seatNumber").GetString()));
+        var pass = after.GetProperty("boardingPass");
+        Assert.Equal("1A", pass.GetProperty("seatNumber").GetString());
+        Assert.Equal(before.GetProperty("boardingPass").GetProperty("sequenceNumber").GetInt32(), pass.GetProperty("sequenceNumber").GetInt32());
+        Assert.NotEqual(before.GetProperty("boardingPass").GetProperty("bcbp").GetString(), pass.GetProperty("bcbp").GetString());
+        using var trail = await _api.AdminGetAsync($"/api/admin/flights/{flightId}/check-in-events?passengerId={traveller.PassengerId}");
+        Assert.Equal(["START", "COMPLETE", "SEAT_CHANGED"], (await CheckInApi.ReadJsonAsync(trail)).EnumerateArray().Select(e => e.GetProperty("action").GetString()));
+        // The check-in lock moved with the passenger: their own seat commands still answer CHECKIN_COMPLETED.
+        await ProblemAssert.IsProblemAsync(await _api.SeatCommandAsync(traveller, flightId, "1A", "release"), 409, "CHECKIN_COMPLETED");
+    }
+
+    private async Task<JsonElement> CheckInAsync(Traveller traveller, string flightId, string passengerId)
+    {
+        using (var start = await _api.PostJsonAsync($"/api/flights/{flightId}/check-ins", new { passengerIds = new[] { passengerId } }, traveller.Token))
         {
             await CheckInApi.EnsureStatusAsync(start, 200);
         }
-        using (var complete = await _api.PostJsonAsync($"/api/flights/{flightId}/check-ins/{p2}/complete", null, family.Token))
-        {
-            await CheckInApi.EnsureStatusAsync(complete, 200);
-        }
-        await ProblemAssert.IsProblemAsync(await _api.JoinAsync(family, flightId, new { passengerId = p2, position = "AISLE" }), 409, "CHECKIN_COMPLETED", "passengerId");
-        var other = await _api.NewTravellerAsync(flightId);
-        await _api.HoldAsync(other, flightId, "1C");
-        var waiting = await _api.JoinExpectingAsync(family, flightId, new { passengerId = p1, position = "WINDOW" });
-        Assert.Equal("WAITING", waiting.GetProperty("status").GetString());
-        await ProblemAssert.IsProblemAsync(await _api.JoinAsync(family, flightId, new { passengerId = p2, togetherWith = new[] { p1 } }), 409, "CHECKIN_COMPLETED", "passengerId");
+        using var complete = await _api.PostJsonAsync($"/api/flights/{flightId}/check-ins/{passengerId}/complete", null, traveller.Token);
+        await CheckInApi.EnsureStatusAsync(complete, 200);
+        return await CheckInApi.ReadJsonAsync(complete);
     }
 
     [Fact]

@@ -34,6 +34,14 @@ public interface ICheckInGrain : IGrainWithStringKey
 
     /// <summary>Applies a verified payment webhook event once per event id; terminal intent states never change.</summary>
     Task<Result<PaymentEventOutcome>> ApplyPaymentEventAsync(PaymentEvent paymentEvent, CommandContext context);
+
+    /// <summary>
+    /// The waitlist moved the checked-in passenger to another seat (called by the waitlist after the move): a
+    /// COMPLETED check-in whose passenger now has <paramref name="seatNumber"/> gets its boarding pass reissued for it
+    /// (same sequence number), audited as SEAT_CHANGED. Anything else — a repeat, a check-in no longer completed, a
+    /// seat the passenger does not have — changes nothing.
+    /// </summary>
+    Task<Result<CheckInView>> SeatReassignedAsync(string seatNumber, CommandContext context);
 }
 
 /// <summary>What a payment event did, and the check-in after it.</summary>

@@ -29,11 +29,18 @@ public interface IPassengerSeatGrain : IGrainWithStringKey
 
     /// <summary>
     /// The waitlist's assignment: the seat (offered to the waitlist) becomes CONFIRMED for this passenger and the
-    /// passenger's previous seat, if any, is released (and in turn offered to the line). A passenger whose check-in is
-    /// completed is not moved (CHECKIN_COMPLETED). Repeating it returns the same seat.
+    /// passenger's previous seat, if any, is released (and in turn offered to the line). A checked-in passenger is
+    /// moved too — their seat stays locked by the check-in, now on the new seat — and the answer says so, for the
+    /// waitlist to have the boarding pass reissued. Repeating it returns the same seat.
     /// </summary>
-    Task<Result<SeatSnapshot>> AssignFromWaitlistAsync(string seatNumber, CommandContext context);
+    Task<Result<WaitlistSeatAssignment>> AssignFromWaitlistAsync(string seatNumber, CommandContext context);
 
     /// <summary>The seat number the passenger holds or has confirmed on this flight, or null.</summary>
     Task<string?> GetSeatNumberAsync();
 }
+
+/// <summary>A waitlist assignment's outcome: the seat, and whether the passenger's check-in is completed (locked).</summary>
+[GenerateSerializer, Immutable, Alias("checkin.WaitlistSeatAssignment")]
+public sealed record WaitlistSeatAssignment(
+    [property: Id(0)] SeatSnapshot Seat,
+    [property: Id(1)] bool CheckedIn);

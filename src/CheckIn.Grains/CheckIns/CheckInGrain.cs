@@ -372,6 +372,28 @@ internal sealed partial class CheckInGrain(
         return Result<CheckInView>.Ok(View());
     }
 
+    public async Task<Result<CheckInView>> SeatReassignedAsync(string seatNumber, CommandContext context)
+    {
+        if (await LoadAsync() is { } missing)
+        {
+            return Result<CheckInView>.Fail(missing);
+        }
+        var s = state.State;
+        if (s.Status != CheckInStatus.Completed || s.SeatNumber == seatNumber || s.SequenceNumber is not { } sequence)
+        {
+            return Result<CheckInView>.Ok(View());
+        }
+        // The passenger-seat grain is the truth: only a seat the passenger really has goes on the pass.
+        if (await GrainFactory.GetPassengerSeatGrain(_flightId, _passengerId).GetSeatNumberAsync() != seatNumber)
+        {
+            return Result<CheckInView>.Ok(View());
+        }
+        s.SeatNumber = seatNumber;
+        s.BoardingPass = IssueBoardingPass(seatNumber, sequence);
+        await CommitAsync("SEAT_CHANGED", CheckInStatus.Completed, CheckInStatus.Completed, context);
+        return Result<CheckInView>.Ok(View());
+    }
+
     /// <summary>The passenger's seat, confirmed: their current seat if they have one, else the best free one in their cabin.</summary>
     private async Task<Result<string>> SecureSeatAsync(CommandContext context)
     {

@@ -47,16 +47,15 @@ internal sealed partial class PassengerSeatGrain(
         return Locked() ?? await MoveToAsync(seatNumber, seat => seat.HoldAsync(_passengerId, context), context);
     }
 
-    public async Task<Result<SeatSnapshot>> AssignFromWaitlistAsync(string seatNumber, CommandContext context)
+    public async Task<Result<WaitlistSeatAssignment>> AssignFromWaitlistAsync(string seatNumber, CommandContext context)
     {
         await ReconcileAsync();
-        if (state.State.CurrentSeat == seatNumber)
-        {
-            // A repeat (the waitlist finishing an assignment after a crash): the seat answers, even once locked.
-            return await Seat(seatNumber).AssignFromWaitlistAsync(_passengerId, context);
-        }
-        // The waitlist chose this seat for the passenger: straight to CONFIRMED, the same move as a hold.
-        return Locked() ?? await MoveToAsync(seatNumber, seat => seat.AssignFromWaitlistAsync(_passengerId, context), context);
+        // The waitlist chose this seat for the passenger: straight to CONFIRMED, the same move as a hold. A check-in
+        // lock moves with the passenger (they asked to wait for this seat); the waitlist then reissues the pass.
+        var result = await MoveToAsync(seatNumber, seat => seat.AssignFromWaitlistAsync(_passengerId, context), context);
+        return result.IsSuccess
+            ? Result<WaitlistSeatAssignment>.Ok(new WaitlistSeatAssignment(result.Value, state.State.LockedByCheckIn))
+            : Result<WaitlistSeatAssignment>.Fail(result.Error);
     }
 
     /// <summary>

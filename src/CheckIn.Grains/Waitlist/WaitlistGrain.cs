@@ -341,7 +341,7 @@ internal sealed partial class WaitlistGrain(
     private async Task CompleteAsync(IReadOnlyList<PendingAssignment> pendings)
     {
         var outcomes = await Task.WhenAll(pendings.Select(AssignPassengersAsync));
-        foreach (var (pending, assigned, stopped, checkedIn) in outcomes)
+        foreach (var (pending, assigned, stopped) in outcomes)
         {
             state.State.Pending.Remove(pending);
             var entry = Find(pending.Sequence);
@@ -359,48 +359,39 @@ internal sealed partial class WaitlistGrain(
                     $"Good news: seat {seats} on flight {_flightId} is now confirmed for you from the waitlist.");
                 LogAssigned(logger, _flightId, entry.Sequence, string.Join(",", entry.PassengerIds), seats);
             }
-            else if (checkedIn)
-            {
-                var left = Replace(entry with { Status = WaitlistStatus.Left, Reason = stopped });
-                Record(left, "LEFT", context, stopped!, NotificationTypes.WaitlistLeft,
-                    $"You were taken off the waitlist for flight {_flightId}: your check-in is complete.");
-            }
         }
         await WriteAsync();
         await DeliverAsync();
         await SetDemandAsync(WaitingCabins());
     }
 
-    private async Task<(PendingAssignment Pending, List<string> Assigned, string? Stopped, bool CheckedIn)> AssignPassengersAsync(PendingAssignment pending)
+    private async Task<(PendingAssignment Pending, List<string> Assigned, string? Stopped)> AssignPassengersAsync(PendingAssignment pending)
     {
         var entry = Find(pending.Sequence);
         var context = new CommandContext(Actor, $"assigned from waitlist entry {entry.Sequence}", pending.CorrelationId);
         var assigned = new List<string>(pending.Seats.Count);
         for (var i = 0; i < entry.PassengerIds.Count && i < pending.Seats.Count; i++)
         {
-            var seat = pending.Seats[i];
-            var result = await GrainFactory.GetPassengerSeatGrain(_flightId, entry.PassengerIds[i]).AssignFromWaitlistAsync(seat, context);
-            if (result.IsSuccess)
+            var (passenger, seat) = (entry.PassengerIds[i], pending.Seats[i]);
+            var result = await GrainFactory.GetPassengerSeatGrain(_flightId, passenger).AssignFromWaitlistAsync(seat, context);
+            if (!result.IsSuccess)
             {
-                assigned.Add(seat);
+                // Not expected for a seat OFFERED to the line; the seat is left out of this call either way.
                 _offered.Remove(seat);
-                _answered[seat] = result.Value.Version;
-                continue;
+                _refused.Add(seat);
+                return (pending, assigned, $"seat {seat} was not available to passenger {passenger} ({result.Error.Code})");
             }
-            if (result.Error.Code == FailureCode.CheckinCompleted)
+            if (result.Value.CheckedIn)
             {
-                // The seat stays the line's: it goes to the next entry it suits.
-                if (!_offered.Contains(seat))
-                {
-                    _offered.Add(seat);
-                }
-                return (pending, assigned, $"passenger {entry.PassengerIds[i]} checked in meanwhile", true);
+                // The boarding pass named the old seat: reissued before the assignment is recorded (a crash in
+                // between repeats both steps; each is a no-op the second time).
+                await GrainFactory.GetCheckInGrain(_flightId, passenger).SeatReassignedAsync(seat, context);
             }
+            assigned.Add(seat);
             _offered.Remove(seat);
-            _refused.Add(seat);
-            return (pending, assigned, $"seat {seat} was not available to passenger {entry.PassengerIds[i]} ({result.Error.Code})", false);
+            _answered[seat] = result.Value.Seat.Version;
         }
-        return (pending, assigned, null, false);
+        return (pending, assigned, null);
     }
 
     private WaitlistEntry Find(long sequence) => state.State.Entries.First(e => e.Sequence == sequence);

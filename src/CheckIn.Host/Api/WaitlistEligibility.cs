@@ -1,6 +1,5 @@
 using CheckIn.Contracts;
 using CheckIn.Contracts.Bookings;
-using CheckIn.Contracts.CheckIns;
 using CheckIn.Contracts.Common;
 using CheckIn.Contracts.Flights;
 using CheckIn.Contracts.Seats;
@@ -67,7 +66,9 @@ internal static class WaitlistEligibility
 
     /// <summary>
     /// The cabin the entry waits for (the one asked for, or the passenger's booked cabin), or why nobody of the group
-    /// may join: NOT_ON_FLIGHT, CABIN_NOT_BOOKED, CHECKIN_COMPLETED, or PREFERENCE_ALREADY_MET for a single passenger.
+    /// may join: NOT_ON_FLIGHT, CABIN_NOT_BOOKED, or PREFERENCE_ALREADY_MET (a single passenger whose seat — checked in
+    /// or not — already suits, or a group already sitting in one row). A checked-in passenger may wait for a better seat:
+    /// the waitlist moves them and has the boarding pass reissued.
     /// </summary>
     public static async Task<(Cabin Cabin, ProblemHttpResult? Problem)> CheckAsync(
         FlightInfo flight, BookingInfo? booking, IReadOnlyList<NamedPassenger> passengers, Cabin? asked, SeatPreference position, IGrainFactory grains)
@@ -100,20 +101,6 @@ internal static class WaitlistEligibility
         {
             return (cabin, Problems.Validation("togetherWith",
                 $"A group of {passengers.Count} cannot sit in one row of {Problems.CodeOf(cabin)} on flight {flight.FlightId} (at most {widestRow} seats a row)."));
-        }
-
-        foreach (var (id, field) in passengers)
-        {
-            var checkIn = await grains.GetCheckInGrain(flight.FlightId, id).GetAsync();
-            if (!checkIn.IsSuccess)
-            {
-                return (cabin, Problems.From(checkIn.Error));
-            }
-            if (checkIn.Value.Status == CheckInStatus.Completed)
-            {
-                return (cabin, Problems.From(new Error(FailureCode.CheckinCompleted,
-                    $"Passenger {id} has completed check-in; cancel the check-in first (a waitlist seat would otherwise change the seat on the boarding pass).", field)));
-            }
         }
 
         if (passengers.Count == 1 && await SatisfyingSeatAsync(flight, passengers[0].Id, cabin, position, grains) is { } seat)

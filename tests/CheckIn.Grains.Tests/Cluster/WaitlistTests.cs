@@ -244,21 +244,22 @@ public sealed class WaitlistTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_passenger_checked_in_meanwhile_is_taken_off_the_line_and_the_seat_goes_to_the_next()
+    public async Task A_checked_in_passenger_is_moved_with_their_lock_and_their_old_seat_goes_to_the_next()
     {
         var flight = await FullBusinessFlightAsync();
         var locked = Owner("3A");
         (await _grains.GetPassengerSeatGrain(flight, locked).ConfirmForCheckInAsync("3A", Commands.By(locked))).Ok();
-        (await _grains.GetWaitlistGrain(flight).JoinAsync(new WaitlistJoin("LOCKED", [locked], Cabin.Business, SeatPreference.Any), Commands.By(locked))).Ok();
+        (await _grains.GetWaitlistGrain(flight).JoinAsync(new WaitlistJoin("LOCKED", [locked], Cabin.Business, SeatPreference.Aisle), Commands.By(locked))).Ok();
         (await JoinAsync(flight, SeatPreference.Any, "BEHIND")).Ok();
 
         (await _grains.ReleaseAsync(flight, Owner("3C"), "3C")).Ok();
 
-        Assert.Equal(["3C"], (await UntilStatusAsync(flight, "BEHIND", WaitlistStatus.Assigned)).AssignedSeats);
-        var off = (await _grains.GetWaitlistGrain(flight).GetAsync(locked)).Ok();
-        Assert.Equal(WaitlistStatus.Left, off.Status);
-        Assert.Contains("checked in", off.Reason, StringComparison.Ordinal);
-        Assert.Equal((SeatStatus.Confirmed, locked), await OwnerOfAsync(flight, "3A"));
+        Assert.Equal(["3C"], (await UntilStatusAsync(flight, locked, WaitlistStatus.Assigned)).AssignedSeats);
+        Assert.Equal(["3A"], (await UntilStatusAsync(flight, "BEHIND", WaitlistStatus.Assigned)).AssignedSeats);
+        Assert.Equal((SeatStatus.Confirmed, locked), await OwnerOfAsync(flight, "3C"));
+        Assert.Equal((SeatStatus.Confirmed, "BEHIND"), await OwnerOfAsync(flight, "3A"));
+        // Still locked by the check-in, now on the new seat.
+        (await _grains.ReleaseAsync(flight, locked, "3C")).Refused(FailureCode.CheckinCompleted);
     }
 
     [Fact]
