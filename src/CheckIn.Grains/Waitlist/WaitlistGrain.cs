@@ -113,8 +113,7 @@ internal sealed partial class WaitlistGrain(
         LogJoined(logger, _flightId, entry.Sequence, string.Join(",", entry.PassengerIds), entry.Cabin, entry.Position);
 
         // Nobody waits while a seat that suits them is free: serve the line now.
-        await ServeAsync();
-        await UpdateSweepAsync();
+        await ServeAfterCommitAsync();
         return Result<WaitlistEntry>.Ok(WithPlace(Find(entry.Sequence)));
     }
 
@@ -147,8 +146,7 @@ internal sealed partial class WaitlistGrain(
         await DeliverAsync();
         await SetDemandAsync(WaitingCabins());
         // Someone behind may now be first for a seat that was waiting for the one who left.
-        await ServeAsync();
-        await UpdateSweepAsync();
+        await ServeAfterCommitAsync();
         return Result<WaitlistEntry>.Ok(Find(entry.Sequence));
     }
 
@@ -190,6 +188,27 @@ internal sealed partial class WaitlistGrain(
                 await this.UnregisterReminder(reminder);
             }
             _reminderRegistered = false;
+        }
+    }
+
+    /// <summary>
+    /// Serves the line after a command was committed. The command's answer stands whatever happens here: a failure
+    /// (storage or a seat unreachable for a moment) is logged and left to the sweep and the seats' repeated offers.
+    /// </summary>
+    private async Task ServeAfterCommitAsync()
+    {
+        try
+        {
+            await ServeAsync();
+        }
+        catch (Exception ex)
+        {
+            LogServeFailed(logger, ex, _flightId);
+        }
+        finally
+        {
+            // The sweep timer first (it cannot fail), then the close reminder (storage; retried on the next call).
+            await UpdateSweepAsync();
         }
     }
 
@@ -510,8 +529,16 @@ internal sealed partial class WaitlistGrain(
         if (anyoneWaits && !_reminderRegistered && _flight is not null)
         {
             var due = CheckInRules.ClosesAt(_flight.Definition.Departure, window.Value) - time.GetUtcNow();
-            await this.RegisterOrUpdateReminder(CloseReminder, due < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : due, TimeSpan.FromMinutes(1));
-            _reminderRegistered = true;
+            try
+            {
+                await this.RegisterOrUpdateReminder(CloseReminder, due < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : due, TimeSpan.FromMinutes(1));
+                _reminderRegistered = true;
+            }
+            catch (Exception ex)
+            {
+                // Tried again on the next call or sweep; meanwhile every call still expires the line on time.
+                LogReminderFailed(logger, ex, _flightId);
+            }
         }
     }
 
@@ -530,6 +557,12 @@ internal sealed partial class WaitlistGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Waitlist {FlightId}: nobody waiting wants seat {SeatNumber}; offer ended ({Status})")]
     private static partial void LogOfferEnded(ILogger logger, string flightId, string seatNumber, SeatStatus? status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waitlist {FlightId}: registering the check-in-close reminder failed; retried on the next call")]
+    private static partial void LogReminderFailed(ILogger logger, Exception exception, string flightId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waitlist {FlightId}: serving the line failed; the sweep and the seats' repeated offers try again")]
+    private static partial void LogServeFailed(ILogger logger, Exception exception, string flightId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Waitlist {FlightId}: the {Target} refused the outbox; it is retried on the next call")]
     private static partial void LogOutboxFailed(ILogger logger, Exception exception, string flightId, string target);
