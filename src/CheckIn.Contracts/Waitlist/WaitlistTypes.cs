@@ -46,9 +46,6 @@ public sealed record WaitlistEntry(
 {
     /// <summary>A group wants adjacent or same-row seats for all its passengers.</summary>
     public bool Together => PassengerIds.Count > 1;
-
-    /// <summary>The entry is in line or being served.</summary>
-    public bool IsActive => Status == WaitlistStatus.Waiting;
 }
 
 /// <summary>Seats found for a waitlist entry: one per passenger, in the entry's passenger order.</summary>

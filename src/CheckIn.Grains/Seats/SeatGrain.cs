@@ -174,8 +174,7 @@ internal sealed partial class SeatGrain(
         }
         else if (after.Status != SeatStatus.Offered)
         {
-            _offerTimer?.Dispose();
-            _offerTimer = null;
+            StopOfferTimer();
         }
         return decision;
     }
@@ -229,10 +228,15 @@ internal sealed partial class SeatGrain(
         }
         else
         {
-            _offerTimer?.Dispose();
-            _offerTimer = null;
+            StopOfferTimer();
         }
         return Task.CompletedTask;
+    }
+
+    private void StopOfferTimer()
+    {
+        _offerTimer?.Dispose();
+        _offerTimer = null;
     }
 
     private void OfferToWaitlist()

@@ -288,19 +288,8 @@ internal sealed partial class WaitlistGrain(
     /// <summary>Every match one pass can make: seats offered to the line first, then other free seats in seat order.</summary>
     private List<WaitlistMatch> Match(List<WaitlistEntry> waiting, HashSet<string> free)
     {
-        var matches = new List<WaitlistMatch>();
-        var candidates = _offered.Where(free.Contains).Concat(_flight!.Seats.Select(s => s.SeatNumber).Where(s => free.Contains(s) && !_offered.Contains(s))).ToList();
-        foreach (var seat in candidates)
-        {
-            if (!free.Contains(seat) || WaitlistRules.MatchFreedSeat(waiting, _flight, seat, free) is not { } match)
-            {
-                continue;
-            }
-            matches.Add(match);
-            waiting.Remove(match.Entry);
-            free.ExceptWith(match.Seats);
-        }
-        return matches;
+        var candidates = _offered.Concat(_flight!.Seats.Select(s => s.SeatNumber).Where(s => !_offered.Contains(s)));
+        return [.. WaitlistRules.MatchAll(waiting, _flight, candidates, free)];
     }
 
     /// <summary>Seats free for the line now: those offered to it, and those the seat map shows AVAILABLE or OFFERED.</summary>

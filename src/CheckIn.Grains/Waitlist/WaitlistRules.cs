@@ -51,29 +51,32 @@ public static class WaitlistRules
         return null;
     }
 
-    /// <summary>Seats for a newly joined entry among the seats free now (best first), or null: nothing waits in vain.</summary>
-    public static IReadOnlyList<string>? SeatsFor(WaitlistEntry entry, FlightInfo flight, IReadOnlySet<string> free)
+    /// <summary>
+    /// Every match one pass of the waitlist can make: each of <paramref name="candidates"/> in turn (seats offered to
+    /// the line first, then other free seats in seat order) goes to the first waiting entry it satisfies; a seat is
+    /// never matched twice, an entry never served twice. A newly joined entry is thereby served at once by any
+    /// suitable free seat: nothing waits in vain.
+    /// </summary>
+    public static IReadOnlyList<WaitlistMatch> MatchAll(IEnumerable<WaitlistEntry> entries, FlightInfo flight, IEnumerable<string> candidates, IReadOnlySet<string> free)
     {
-        var candidates = flight.Seats
-            .Where(s => s.Cabin == entry.Cabin && free.Contains(s.SeatNumber))
-            .OrderBy(s => s.Row)
-            .ThenBy(s => s.Column, StringComparer.Ordinal);
+        var waiting = entries.Where(e => e.Status == WaitlistStatus.Waiting).ToList();
+        var left = new HashSet<string>(free, StringComparer.Ordinal);
+        var matches = new List<WaitlistMatch>();
         foreach (var seat in candidates)
         {
-            if (!entry.Together)
+            if (waiting.Count == 0)
             {
-                if (Suits(seat, entry.Position))
-                {
-                    return [seat.SeatNumber];
-                }
+                break;
+            }
+            if (!left.Contains(seat) || MatchFreedSeat(waiting, flight, seat, left) is not { } match)
+            {
                 continue;
             }
-            if (GroupSeats(flight, seat, entry.PassengerIds.Count, free) is { } seats)
-            {
-                return seats;
-            }
+            matches.Add(match);
+            waiting.Remove(match.Entry);
+            left.ExceptWith(match.Seats);
         }
-        return null;
+        return matches;
     }
 
     public static bool Suits(SeatDefinition seat, SeatPreference position) => position switch

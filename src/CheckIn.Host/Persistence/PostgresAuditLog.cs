@@ -82,40 +82,19 @@ internal sealed class PostgresAuditLog(NpgsqlDataSource dataSource) : IAuditLog
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<SeatAuditEvent>> QueryAsync(string flightId, string? seatNumber, int limit, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(flightId);
-        ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        if (limit == 0)
-        {
-            return [];
-        }
-
-        await using var command = dataSource.CreateCommand(QuerySql);
-        command.Parameters.Add(new NpgsqlParameter<string>("flight_id", NpgsqlDbType.Text) { TypedValue = flightId });
-        command.Parameters.Add(new NpgsqlParameter("seat_number", NpgsqlDbType.Text) { Value = (object?)seatNumber ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter<int>("limit", NpgsqlDbType.Integer) { TypedValue = limit });
-
-        var result = new List<SeatAuditEvent>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result.Add(new SeatAuditEvent(
-                EventId: reader.GetGuid(0),
-                FlightId: reader.GetString(1),
-                SeatNumber: reader.GetString(2),
-                From: FromStoredStatus(reader.GetString(3)),
-                To: FromStoredStatus(reader.GetString(4)),
-                PassengerId: reader.IsDBNull(5) ? null : reader.GetString(5),
-                Actor: reader.GetString(6),
-                Reason: reader.GetString(7),
-                At: reader.GetFieldValue<DateTimeOffset>(8),
-                CorrelationId: reader.GetString(9),
-                SeatVersion: reader.GetInt64(10)));
-        }
-
-        return result;
-    }
+    public Task<IReadOnlyList<SeatAuditEvent>> QueryAsync(string flightId, string? seatNumber, int limit, CancellationToken cancellationToken = default) =>
+        AuditTables.QueryAsync(dataSource, QuerySql, flightId, limit, static reader => new SeatAuditEvent(
+            EventId: reader.GetGuid(0),
+            FlightId: reader.GetString(1),
+            SeatNumber: reader.GetString(2),
+            From: FromStoredStatus(reader.GetString(3)),
+            To: FromStoredStatus(reader.GetString(4)),
+            PassengerId: reader.IsDBNull(5) ? null : reader.GetString(5),
+            Actor: reader.GetString(6),
+            Reason: reader.GetString(7),
+            At: reader.GetFieldValue<DateTimeOffset>(8),
+            CorrelationId: reader.GetString(9),
+            SeatVersion: reader.GetInt64(10)), cancellationToken, ("seat_number", seatNumber));
 
     internal static string ToStoredStatus(SeatStatus status) => status switch
     {

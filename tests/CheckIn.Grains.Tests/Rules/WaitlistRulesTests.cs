@@ -69,12 +69,26 @@ public sealed class WaitlistRulesTests
     [Fact]
     public void A_new_entry_takes_a_suitable_free_seat_at_once()
     {
-        Assert.Equal(["5A"], WaitlistRules.SeatsFor(Single(1, SeatPreference.Window), Flight, Free("4B", "5A", "6A")));
-        Assert.Equal(["4C"], WaitlistRules.SeatsFor(Single(1, SeatPreference.Aisle), Flight, Free("4B", "4C")));
-        Assert.Null(WaitlistRules.SeatsFor(Single(1, SeatPreference.Window), Flight, Free("4B", "4E")));
-        Assert.Equal(["7D", "7E"], WaitlistRules.SeatsFor(Group(1, 2), Flight, Free("6A", "7D", "7E")));
-        Assert.Null(WaitlistRules.SeatsFor(Group(1, 2), Flight, Free("6A", "7D")));
+        Assert.Equal(["5A"], SeatsFor(Single(1, SeatPreference.Window), Free("4B", "5A", "6A")));
+        Assert.Equal(["4C"], SeatsFor(Single(1, SeatPreference.Aisle), Free("4B", "4C")));
+        Assert.Null(SeatsFor(Single(1, SeatPreference.Window), Free("4B", "4E")));
+        Assert.Equal(["7D", "7E"], SeatsFor(Group(1, 2), Free("6A", "7D", "7E")));
+        Assert.Null(SeatsFor(Group(1, 2), Free("6A", "7D")));
     }
+
+    [Fact]
+    public void One_pass_gives_each_seat_to_one_entry_and_serves_each_entry_once()
+    {
+        WaitlistEntry[] queue = [Single(1, SeatPreference.Window), Single(2, SeatPreference.Any), Single(3, SeatPreference.Any)];
+
+        var matches = WaitlistRules.MatchAll(queue, Flight, ["5A", "5B", "5A"], Free("5A", "5B"));
+
+        Assert.Equal([(1L, "5A"), (2L, "5B")], matches.Select(m => (m.Entry.Sequence, Assert.Single(m.Seats))));
+    }
+
+    /// <summary>What one pass gives a lone entry, trying the free seats in seat order.</summary>
+    private static IReadOnlyList<string>? SeatsFor(WaitlistEntry entry, IReadOnlySet<string> free) =>
+        WaitlistRules.MatchAll([entry], Flight, Flight.Seats.Select(s => s.SeatNumber), free).SingleOrDefault()?.Seats;
 
     private static IReadOnlySet<string> Free(params string[] seats) => seats.ToHashSet(StringComparer.Ordinal);
 
