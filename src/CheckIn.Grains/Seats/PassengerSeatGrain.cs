@@ -72,11 +72,12 @@ internal sealed partial class PassengerSeatGrain(
 
         state.State.PendingSeat = seatNumber;
         await state.WriteStateAsync();
+        IGrainReminder? backstop = null;
         if (current is not null)
         {
             // Between taking the new seat and releasing the old one the passenger briefly has two. If this process
             // dies in that gap, the reminder wakes this grain, which finishes the move (see ReconcileAsync).
-            await this.RegisterOrUpdateReminder(ReconcileReminder, ReconcileDue, ReconcileDue);
+            backstop = await this.RegisterOrUpdateReminder(ReconcileReminder, ReconcileDue, ReconcileDue);
         }
 
         var result = await take(Seat(seatNumber));
@@ -84,6 +85,11 @@ internal sealed partial class PassengerSeatGrain(
         if (!result.IsSuccess)
         {
             // Storage still says "pending": harmless, the next activation asks the seat and finds it is not ours.
+            // Nothing was taken, so there is no move to finish: the backstop goes in this turn, not on a wake-up.
+            if (backstop is not null)
+            {
+                await this.UnregisterReminder(backstop);
+            }
             return result;
         }
 
@@ -92,7 +98,7 @@ internal sealed partial class PassengerSeatGrain(
         {
             await ReleasePreviousAsync(current, seatNumber, context);
             await state.WriteStateAsync();
-            await DropReminderAsync();
+            await this.UnregisterReminder(backstop!);
         }
         // For a first seat no second write is needed: storage says "pending: this seat", which the next activation
         // adopts after checking with the seat (and if a hold expired meanwhile, ConfirmAsync lets the seat say so).

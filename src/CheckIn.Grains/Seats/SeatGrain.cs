@@ -85,9 +85,17 @@ internal sealed partial class SeatGrain(
 
     public async Task ExpireIfDueAsync()
     {
-        if (_definition is not null)
+        if (_definition is null)
         {
-            await ApplyAsync(CommandContext.System("expiry sweep"), KeepAsIs);
+            return;
+        }
+        var version = state.State.Record.Version;
+        await ApplyAsync(CommandContext.System("expiry sweep"), KeepAsIs);
+        if (state.State.Record.Version == version)
+        {
+            // Nothing changed here, yet whoever nudged us (the map's sweep) saw a hold past its expiry: its copy
+            // missed a one-way notification. Say again what we have; the map ignores anything not newer.
+            GrainFactory.GetSeatMapGrain(_flightId).SeatChangedAsync(Snapshot()).Ignore();
         }
     }
 

@@ -95,9 +95,11 @@ internal static class SeatRules
                 PreviousEnd = ClaimEnd.Released,
             });
         }
-        if (seat.Status == SeatStatus.Available && string.Equals(seat.PreviousOwner, passengerId, StringComparison.Ordinal))
+        if (seat.Status is SeatStatus.Available or SeatStatus.Offered && string.Equals(seat.PreviousOwner, passengerId, StringComparison.Ordinal))
         {
-            // Already free since this passenger's claim ended: the release they asked for has happened.
+            // Already free since this passenger's claim ended: the release they asked for has happened. A seat freed
+            // while passengers of its cabin wait is OFFERED to the line by the same write; the repeat reports that
+            // (the seat as it is now), never NOT_HOLDER.
             return SeatDecision.Keep(seat);
         }
         return SeatDecision.Refuse(seat, FailureCode.NotHolder, "The seat is not held or confirmed by this passenger.");

@@ -1,6 +1,7 @@
 using System.Text;
 using CheckIn.Contracts;
 using CheckIn.Contracts.Common;
+using CheckIn.Grains.Idempotency;
 using CheckIn.Grains.Tests.Support;
 
 namespace CheckIn.Grains.Tests.Cluster;
@@ -73,6 +74,49 @@ public sealed class IdempotencyGrainTests(ClusterFixture fixture)
         await alice.CompleteAsync("fp-1", Created);
 
         Assert.Equal(IdempotencyDecision.Proceed, (await bob.BeginAsync("fp-2")).Decision);
+    }
+
+    [Fact]
+    public async Task A_stored_response_is_cleared_from_storage_after_24_hours_although_the_key_is_never_used_again()
+    {
+        var key = NewKey();
+        var storedAt = fixture.Time.GetUtcNow();
+        await key.BeginAsync("fp-1");
+        await key.CompleteAsync("fp-1", Created);
+        Assert.NotNull((await StoredAsync(key)).Response);
+
+        // Nobody asks for the key again: a reminder due when the retention ends wakes the grain, which clears its row.
+        var due = await fixture.ReminderDueAsync(key, "idempotency-expiry");
+        Assert.NotNull(due);
+        Assert.InRange(due.Value - storedAt, IdempotencyGrain.Retention, IdempotencyGrain.Retention + TimeSpan.FromMinutes(1));
+        await fixture.AdvanceAsync(IdempotencyGrain.Retention + TimeSpan.FromMinutes(1));
+        await key.AsReference<IRemindable>().ReceiveReminder("idempotency-expiry", default);
+
+        Assert.Null((await StoredAsync(key)).Response);
+        Assert.Null(await fixture.ReminderDueAsync(key, "idempotency-expiry"));
+        Assert.Equal(IdempotencyDecision.Proceed, (await key.BeginAsync("fp-2")).Decision);
+    }
+
+    [Fact]
+    public async Task A_reminder_tick_before_the_retention_ends_keeps_the_response()
+    {
+        var key = NewKey();
+        await key.BeginAsync("fp-1");
+        await key.CompleteAsync("fp-1", Created);
+
+        await fixture.AdvanceAsync(IdempotencyGrain.Retention - TimeSpan.FromMinutes(1));
+        await key.AsReference<IRemindable>().ReceiveReminder("idempotency-expiry", default);
+
+        Assert.NotNull((await StoredAsync(key)).Response);
+        Assert.NotNull(await fixture.ReminderDueAsync(key, "idempotency-expiry"));
+        Assert.Equal(IdempotencyDecision.Replay, (await key.BeginAsync("fp-1")).Decision);
+    }
+
+    private async Task<IdempotencyState> StoredAsync(IIdempotencyGrain key)
+    {
+        var stored = new GrainState<IdempotencyState>(new IdempotencyState());
+        await fixture.Storage.ReadStateAsync(IdempotencyGrain.StateName, key.GetGrainId(), stored);
+        return stored.State ?? new IdempotencyState();
     }
 
     private IIdempotencyGrain NewKey() => _grains.GetIdempotencyGrain("test", Guid.NewGuid().ToString("N"));

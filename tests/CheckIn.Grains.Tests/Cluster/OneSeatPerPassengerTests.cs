@@ -28,6 +28,25 @@ public sealed class OneSeatPerPassengerTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_refused_move_leaves_no_seat_move_reminder_behind()
+    {
+        var flight = await _grains.CreateFlightAsync();
+        (await _grains.HoldAsync(flight, "STAY01-1", "9A")).Ok();
+        (await _grains.HoldAsync(flight, "TAKEN1-1", "9B")).Ok();
+
+        (await _grains.HoldAsync(flight, "STAY01-1", "9B")).Refused(FailureCode.SeatUnavailable);
+
+        // Nothing was taken, so there is no move to finish: no reminder row (an upsert, a wake-up and a delete).
+        Assert.Empty(await fixture.RemindersAsync(_grains.GetPassengerSeatGrain(flight, "STAY01-1")));
+        Assert.Equal("9A", await _grains.GetPassengerSeatGrain(flight, "STAY01-1").GetSeatNumberAsync());
+
+        // A move that succeeds still drops its backstop once the old seat is released.
+        (await _grains.HoldAsync(flight, "STAY01-1", "9C")).Ok();
+        Assert.Empty(await fixture.RemindersAsync(_grains.GetPassengerSeatGrain(flight, "STAY01-1")));
+        Assert.Equal(SeatStatus.Available, (await _grains.SeatAsync(flight, "9A")).Status);
+    }
+
+    [Fact]
     public async Task Twenty_concurrent_holds_by_one_passenger_leave_one_seat_held()
     {
         var flight = await _grains.CreateFlightAsync();

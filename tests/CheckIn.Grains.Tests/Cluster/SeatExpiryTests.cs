@@ -52,6 +52,34 @@ public sealed class SeatExpiryTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_lost_notification_of_an_expiry_is_healed_by_the_maps_next_sweep()
+    {
+        var flight = await _grains.CreateFlightAsync();
+        (await _grains.HoldAsync(flight, "LOST01-1", "7D")).Ok();
+        await Eventually.Until(() => _grains.MapEntryAsync(flight, "7D"), e => e?.Status == SeatStatus.Held, "the map to show the hold");
+
+        using (fixture.DroppedMapNotifications.Drop(flight))
+        {
+            await fixture.AdvanceAsync(ClusterFixture.HoldDuration + TimeSpan.FromSeconds(1));
+            await Eventually.Until(() => Task.FromResult(fixture.DroppedMapNotifications.DroppedFor(flight)), n => n > 0, "the expiry's notification to be lost");
+            Assert.Equal(SeatStatus.Available, (await _grains.SeatAsync(flight, "7D")).Status);
+            Assert.Equal(SeatStatus.Held, (await _grains.MapEntryAsync(flight, "7D"))!.Status);
+        }
+
+        // The map still shows the hold past its expiry, so its sweep nudges the seat, which re-sends its state.
+        var healed = await Eventually.Until(
+            async () =>
+            {
+                await fixture.AdvanceAsync(TimeSpan.FromSeconds(1));
+                return await _grains.MapEntryAsync(flight, "7D");
+            },
+            e => e?.Status == SeatStatus.Available,
+            "the map to show the seat free again",
+            TimeSpan.FromSeconds(5));
+        Assert.Null(healed!.PassengerId);
+    }
+
+    [Fact]
     public async Task Confirm_right_after_the_expiry_is_refused_even_if_no_timer_ran_yet()
     {
         var flight = await _grains.CreateFlightAsync();

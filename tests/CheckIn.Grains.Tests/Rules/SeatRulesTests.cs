@@ -177,6 +177,22 @@ public sealed class SeatRulesTests
     }
 
     [Fact]
+    public void Release_repeated_after_the_seat_went_to_the_waitlist_succeeds_and_reports_the_offer()
+    {
+        // Someone of the cabin waits: the release freed the seat and offered it to the line in the same write.
+        var offered = SeatRules.Offer(SeatRules.Release(ConfirmedBy(Alice), Alice, T0).Record, T0).Record;
+
+        var repeat = SeatRules.Release(offered, Alice, T0 + TimeSpan.FromSeconds(1));
+
+        Assert.Null(repeat.Error);
+        Assert.False(repeat.Changed);
+        Assert.Same(offered, repeat.Record);
+        Assert.Equal(SeatStatus.Offered, repeat.Record.Status);
+        // Only the former owner's repeat is a repeat.
+        Assert.Equal(FailureCode.NotHolder, SeatRules.Release(offered, Bob, T0).Error?.Code);
+    }
+
+    [Fact]
     public void Release_by_former_holder_after_expiry_succeeds_without_change()
     {
         var expired = SeatRules.Expire(HeldBy(Alice), T0 + HoldFor).Record;

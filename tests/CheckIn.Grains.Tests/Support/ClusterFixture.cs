@@ -32,6 +32,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public FakePaymentGateway Payments { get; } = new();
 
+    /// <summary>Loses seat map notifications of the flights a test names.</summary>
+    public DroppedSeatMapNotifications DroppedMapNotifications { get; } = new();
+
     public IGrainFactory Grains => _cluster?.Client ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     /// <summary>The silo's grain storage: for tests that arrange what a crashed activation leaves behind.</summary>
@@ -53,6 +56,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IWaitlistAuditLog>(WaitlistAuditLog);
             silo.Services.AddSingleton<IBagScale>(Scale);
             silo.Services.AddSingleton<IPaymentGateway>(Payments);
+            silo.Services.AddSingleton<IIncomingGrainCallFilter>(DroppedMapNotifications);
             silo.Services.Configure<SeatHoldOptions>(o => o.HoldDuration = HoldDuration);
             silo.Services.AddSingleton(Time);
             silo.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
@@ -76,6 +80,24 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>Whether the grain has an activation now (without activating it).</summary>
     public bool IsActive(IAddressable grain) => Cluster.TryGetGrainContext(grain.GetGrainId(), out _);
+
+    /// <summary>The names of the reminders the grain has registered now (read from the silo's reminder table).</summary>
+    public async Task<IReadOnlyList<string>> RemindersAsync(IAddressable grain)
+    {
+        var table = Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
+        var rows = await table.ReadRows(grain.GetGrainId());
+        return [.. rows.Reminders.Select(r => r.ReminderName)];
+    }
+
+    /// <summary>When the grain's reminder of that name is first due, or null when it has none.</summary>
+    public async Task<DateTimeOffset?> ReminderDueAsync(IAddressable grain, string reminderName)
+    {
+        var table = Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
+        var rows = await table.ReadRows(grain.GetGrainId());
+        return rows.Reminders.FirstOrDefault(r => r.ReminderName == reminderName) is { } row
+            ? new DateTimeOffset(DateTime.SpecifyKind(row.StartAt, DateTimeKind.Utc))
+            : null;
+    }
 
     /// <summary>Moves the fake clock off the test's thread: due timers and reminders start from the advancing call.</summary>
     public Task AdvanceAsync(TimeSpan by) => Task.Run(() => Time.Advance(by));
