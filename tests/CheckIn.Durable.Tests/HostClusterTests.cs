@@ -38,6 +38,47 @@ public sealed class HostClusterTests(DurableServicesFixture services, ITestOutpu
     }
 
     [Fact]
+    public async Task A_hold_through_one_host_is_in_yourSeats_through_the_other_at_once()
+    {
+        var db = await services.CreateMigratedDatabaseAsync();
+        var settingsA = HostSettings.For(services, db);
+        var a = _hosts.Start("host A", settingsA);
+        var b = _hosts.Start("host B", settingsA.Sibling());
+        await Task.WhenAll(a.WaitUntilReadyAsync(), b.WaitUntilReadyAsync());
+        await Task.WhenAll(WaitForActiveSilosAsync(a, 2), WaitForActiveSilosAsync(b, 2));
+        var booking = await a.Api.CreateBookingAsync();
+        var seatMap = $"/api/flights/{booking.FlightId}/seatmap";
+
+        // Anonymous readers keep host B's own copy of the map fresh (it refetches a copy older than 100 ms), so a
+        // copy fetched before the hold below is often still being served right after it.
+        using var stop = new CancellationTokenSource();
+        var readers = Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await b.Api.GetAsync(seatMap);
+            }
+        })));
+
+        foreach (var seat in new[] { "1A", "2B", "3C", "4D", "5E", "1F", "2A", "3B", "4C", "5D" })
+        {
+            (await a.Api.SeatCommandAsync("hold", booking, seat, booking.FirstPassenger)).Expect(HttpStatusCode.OK);
+
+            var after = await b.Api.PassengerAsync(HttpMethod.Get, seatMap, booking);
+
+            after.Expect(HttpStatusCode.OK);
+            using var json = JsonDocument.Parse(after.Body);
+            var mine = Assert.Single(json.RootElement.GetProperty("yourSeats").EnumerateArray());
+            Assert.Equal((seat, "HELD", booking.FirstPassenger),
+                (mine.GetProperty("seatNumber").GetString(), mine.GetProperty("status").GetString(), mine.GetProperty("passengerId").GetString()));
+            var shown = json.RootElement.GetProperty("seats").EnumerateArray().Single(s => s.GetProperty("seatNumber").GetString() == seat);
+            Assert.Equal("HELD", shown.GetProperty("status").GetString());
+        }
+        await stop.CancelAsync();
+        await readers;
+    }
+
+    [Fact]
     public async Task Two_hosts_starting_together_on_an_empty_database_apply_each_schema_file_once()
     {
         var db = await services.CreateDatabaseAsync();

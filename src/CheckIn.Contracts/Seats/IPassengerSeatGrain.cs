@@ -37,6 +37,13 @@ public interface IPassengerSeatGrain : IGrainWithStringKey
 
     /// <summary>The seat number the passenger holds or has confirmed on this flight, or null.</summary>
     Task<string?> GetSeatNumberAsync();
+
+    /// <summary>
+    /// The passenger's seat as its seat grain reports it now (HELD or CONFIRMED for this passenger), or null. Read
+    /// through this grain, one command at a time, so it never shows the new seat of a move before the move is done,
+    /// and always shows a command of this passenger that has answered: what <c>yourSeats</c> of the seat map reads.
+    /// </summary>
+    Task<SeatSnapshot?> GetSeatAsync();
 }
 
 /// <summary>A waitlist assignment's outcome: the seat, and whether the passenger's check-in is completed (locked).</summary>

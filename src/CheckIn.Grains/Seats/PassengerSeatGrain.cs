@@ -172,7 +172,9 @@ internal sealed partial class PassengerSeatGrain(
         return result;
     }
 
-    public async Task<string?> GetSeatNumberAsync()
+    public async Task<string?> GetSeatNumberAsync() => (await GetSeatAsync())?.SeatNumber;
+
+    public async Task<SeatSnapshot?> GetSeatAsync()
     {
         await ReconcileAsync();
         if (state.State.CurrentSeat is not { } current)
@@ -181,7 +183,9 @@ internal sealed partial class PassengerSeatGrain(
         }
         // The seat is the truth: a hold may have expired (and been taken) since this grain last looked.
         var seat = await Seat(current).GetAsync();
-        return seat.IsSuccess && seat.Value.PassengerId == _passengerId ? current : null;
+        return seat.IsSuccess && seat.Value.PassengerId == _passengerId && seat.Value.Status is SeatStatus.Held or SeatStatus.Confirmed
+            ? seat.Value
+            : null;
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

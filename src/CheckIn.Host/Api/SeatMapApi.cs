@@ -52,7 +52,7 @@ internal static class SeatMapApi
     }
 
     public static async Task<IResult> GetSeatMap(
-        string flightId, HttpContext http, ClaimsPrincipal user, FlightCatalog flights, SeatMapCache cache)
+        string flightId, HttpContext http, ClaimsPrincipal user, FlightCatalog flights, SeatMapCache cache, IGrainFactory grains)
     {
         if (await flights.FindAsync(flightId) is not { } flight || await cache.GetAsync(flight) is not { } map)
         {
@@ -60,7 +60,10 @@ internal static class SeatMapApi
         }
 
         var mine = user.Identity?.IsAuthenticated == true && user.MayUseFlight(flightId) ? user.PassengerIds() : [];
-        var etag = mine.Count == 0 ? map.ETag : $"\"{map.View.Version}-{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join(',', mine))))[..12]}\"";
+        // The caller's own seats come from the grains that own them, never from a copy of the map: a command of the
+        // caller that has answered is in yourSeats at once, through any host (one call per passenger, in parallel).
+        var own = mine.Count == 0 ? null : await OwnSeatsAsync(grains, flightId, mine);
+        var etag = own is null ? map.ETag : $"\"{map.View.Version}-{OwnTag(mine, own)}\"";
         var headers = http.Response.Headers;
         headers.ETag = etag;
         headers.CacheControl = "no-cache";
@@ -69,8 +72,21 @@ internal static class SeatMapApi
         {
             return TypedResults.StatusCode(304);
         }
-        var bytes = mine.Count == 0 ? map.Bytes : cache.Serialize(ToResponse(flight, map.View, mine));
+        var bytes = own is null ? map.Bytes : cache.Serialize(ToResponse(flight, map.View, own));
         return TypedResults.Bytes(bytes, "application/json");
+    }
+
+    private static async Task<IReadOnlyList<SeatSnapshot>> OwnSeatsAsync(IGrainFactory grains, string flightId, IReadOnlyList<string> passengers)
+    {
+        var seats = await Task.WhenAll(passengers.Select(p => grains.GetPassengerSeatGrain(flightId, p).GetSeatAsync()));
+        return [.. seats.OfType<SeatSnapshot>()];
+    }
+
+    /// <summary>Who asks and what their seats are (each seat's version grows with every change): part of the ETag.</summary>
+    private static string OwnTag(IReadOnlyList<string> mine, IReadOnlyList<SeatSnapshot> own)
+    {
+        var text = string.Join(',', mine) + "|" + string.Join(',', own.Select(s => $"{s.PassengerId}:{s.SeatNumber}:{s.Version}"));
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];
     }
 
     /// <summary>RFC 9110 If-None-Match: a list of tags, compared weakly, or <c>*</c>.</summary>
@@ -84,25 +100,33 @@ internal static class SeatMapApi
         return tags.Any(t => t == EntityTagHeaderValue.Any || t.Compare(current, useStrongComparison: false));
     }
 
-    public static SeatMapResponse ToResponse(FlightInfo flight, SeatMapView view, IReadOnlyList<string> mine)
+    /// <summary>
+    /// The map as the response shows it. <paramref name="own"/> (the caller's seats as their grains report them) is
+    /// <c>yourSeats</c> and overrides the map's entries of those seats, which may lag behind.
+    /// </summary>
+    public static SeatMapResponse ToResponse(FlightInfo flight, SeatMapView view, IReadOnlyList<SeatSnapshot>? own)
     {
         var definition = flight.Definition;
         var seats = new SeatMapSeat[flight.Seats.Count];
-        var yours = mine.Count == 0 ? null : new List<YourSeat>();
+        var mine = new Dictionary<string, SeatSnapshot>(StringComparer.Ordinal);
+        foreach (var snapshot in own ?? [])
+        {
+            mine[snapshot.SeatNumber] = snapshot;
+        }
         for (var i = 0; i < seats.Length; i++)
         {
             var seat = flight.Seats[i];
             var entry = view.Seats[i];
-            seats[i] = new SeatMapSeat(seat.SeatNumber, seat.Row, seat.Column, seat.Cabin, seat.Characteristics, entry.Status, entry.HoldExpiresAt);
-            if (yours is not null && entry.PassengerId is { } owner && mine.Contains(owner))
-            {
-                yours.Add(new YourSeat(owner, entry.SeatNumber, entry.Status, entry.HoldExpiresAt));
-            }
+            var (status, expires) = mine.TryGetValue(seat.SeatNumber, out var yours)
+                ? (yours.Status, yours.HoldExpiresAt)
+                : (entry.Status, entry.HoldExpiresAt);
+            seats[i] = new SeatMapSeat(seat.SeatNumber, seat.Row, seat.Column, seat.Cabin, seat.Characteristics, status, expires);
         }
         return new SeatMapResponse(
             definition.FlightId, definition.Origin, definition.Destination, definition.Departure, view.Version, view.LastUpdated,
             [.. definition.Layout.Cabins.Select(c => new CabinResponse(c.Cabin, c.FirstRow, c.LastRow, c.Columns))],
-            definition.Layout.ExitRows, seats, yours);
+            definition.Layout.ExitRows, seats,
+            own is null ? null : [.. own.Select(s => new YourSeat(s.PassengerId!, s.SeatNumber, s.Status, s.HoldExpiresAt))]);
     }
 }
 
@@ -132,7 +156,7 @@ internal sealed class SeatMapCache(IGrainFactory grains, TimeProvider time, IOpt
         }
         var map = entry?.Map is { } previous && previous.View.Version == view.Version
             ? previous with { View = view }
-            : new CachedSeatMap(view, $"\"{view.Version}\"", Serialize(SeatMapApi.ToResponse(flight, view, [])));
+            : new CachedSeatMap(view, $"\"{view.Version}\"", Serialize(SeatMapApi.ToResponse(flight, view, null)));
         _entries[flight.FlightId] = new Entry(map, now);
         return map;
     }
