@@ -1,4 +1,5 @@
 using CheckIn.Contracts;
+using CheckIn.Contracts.Bookings;
 using CheckIn.Contracts.CheckIns;
 using CheckIn.Contracts.Common;
 using CheckIn.Contracts.Flights;
@@ -147,6 +148,9 @@ public sealed class WaitlistAuditLogTests(DurableServicesFixture services)
         var layout = new SeatLayout([new CabinSection(Cabin.Economy, 1, 2, "AB")], [], [], [], []);
         var created = await cluster.Client.GetFlightGrain(flightId).CreateAsync(new FlightDefinition(flightId, "LHR", "CDG", DateTimeOffset.UtcNow.AddHours(3), layout));
         Assert.True(created.IsSuccess, created.Error?.Detail);
+
+        var booked = await cluster.Client.GetBookingGrain("ABC123").CreateAsync(new BookingDefinition("ABC123", [new PassengerName("Ada", "Byron")], [flightId]));
+        Assert.True(booked.IsSuccess, booked.Error?.Detail);
 
         // Every seat is free, so the entry is served the moment it joins.
         var joined = await cluster.Client.GetWaitlistGrain(flightId)

@@ -14,6 +14,9 @@ public interface IWaitlistGrain : IGrainWithStringKey
     /// <summary>
     /// Joins the line (or returns the passenger's entry that is still WAITING: joining twice is a repeat). If a seat
     /// that suits the entry is free right now it is assigned before this returns (the entry comes back ASSIGNED).
+    /// The waitlist owns who may join and refuses, with the request field at fault: NOT_ON_FLIGHT, CABIN_NOT_BOOKED,
+    /// VALIDATION_FAILED (a group wider than the cabin's rows), PREFERENCE_ALREADY_MET, ALREADY_WAITLISTED, then the
+    /// check-in window's CHECKIN_NOT_OPEN / CHECKIN_CLOSED.
     /// </summary>
     Task<Result<WaitlistEntry>> JoinAsync(WaitlistJoin join, CommandContext context);
 

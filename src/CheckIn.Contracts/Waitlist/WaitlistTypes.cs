@@ -55,14 +55,16 @@ public sealed record WaitlistMatch(
     [property: Id(1)] IReadOnlyList<string> Seats);
 
 /// <summary>
-/// A request to join a flight's waitlist. The caller (the API) has already checked that the passengers are on the
-/// booking and the flight, that the cabin is the booked one, and the session's rights.
+/// A request to join a flight's waitlist: the booking, its passengers (the one joining first, then those to sit with,
+/// in request order: refusals name <c>passengerId</c> or <c>togetherWith[i]</c> by that order), the cabin asked for
+/// (null: the first passenger's booked cabin) and the position. The caller has checked the session's rights and the
+/// request's shape only; the waitlist decides the rest (booking, cabin, row width, preference met, already waiting).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("checkin.WaitlistJoin")]
 public sealed record WaitlistJoin(
     [property: Id(0)] string Pnr,
     [property: Id(1)] IReadOnlyList<string> PassengerIds,
-    [property: Id(2)] Cabin Cabin,
+    [property: Id(2)] Cabin? Cabin,
     [property: Id(3)] SeatPreference Position);
 
 /// <summary>The audit record of a waitlist transition (JOINED, ASSIGNED, LEFT, EXPIRED).</summary>

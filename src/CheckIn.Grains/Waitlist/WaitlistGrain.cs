@@ -76,14 +76,19 @@ internal sealed partial class WaitlistGrain(
             return Result<WaitlistEntry>.Fail(FailureCode.FlightNotFound, $"Flight {_flightId} does not exist.", "flightId");
         }
         await SettleAsync();
+        if (join.PassengerIds.Count == 0 || join.PassengerIds.Distinct(StringComparer.Ordinal).Count() != join.PassengerIds.Count)
+        {
+            return Result<WaitlistEntry>.Fail(FailureCode.ValidationFailed, "passengerIds must name distinct passengers.", "togetherWith");
+        }
+        var (pnr, cabin, refusal) = await EligibilityAsync(join);
+        if (refusal is not null)
+        {
+            return Result<WaitlistEntry>.Fail(refusal);
+        }
         var now = time.GetUtcNow();
         if (CheckInRules.OutsideWindow(now, _flight.Definition.Departure, window.Value) is { } closed)
         {
             return Result<WaitlistEntry>.Fail(closed with { Detail = $"The waitlist follows the check-in window. {closed.Detail}" });
-        }
-        if (join.PassengerIds.Count == 0 || join.PassengerIds.Distinct(StringComparer.Ordinal).Count() != join.PassengerIds.Count)
-        {
-            return Result<WaitlistEntry>.Fail(FailureCode.ValidationFailed, "passengerIds must name distinct passengers.", "togetherWith");
         }
 
         var waiting = state.State.Entries.Where(e => e.Status == WaitlistStatus.Waiting).ToList();
@@ -92,22 +97,16 @@ internal sealed partial class WaitlistGrain(
             // Joining twice is a repeat: the entry as it stands, whatever the second request asked for.
             return Result<WaitlistEntry>.Ok(WithPlace(existing));
         }
-        if (waiting.FirstOrDefault(e => e.PassengerIds.Intersect(join.PassengerIds).Any()) is { } other)
-        {
-            var who = other.PassengerIds.Intersect(join.PassengerIds).First();
-            return Result<WaitlistEntry>.Fail(FailureCode.AlreadyWaitlisted,
-                $"Passenger {who} is already waiting in another entry (with {string.Join(", ", other.PassengerIds)}); leave it first.", "passengerId");
-        }
 
         // Demand first: from here on a seat of this cabin that becomes free is offered to the line, so the entry can
         // never miss one between being written and being served.
-        await SetDemandAsync([.. waiting.Select(e => e.Cabin), join.Cabin]);
-        var entry = new WaitlistEntry(state.State.LastSequence + 1, join.Pnr, join.PassengerIds, join.Cabin, join.Position,
+        await SetDemandAsync([.. waiting.Select(e => e.Cabin), cabin]);
+        var entry = new WaitlistEntry(state.State.LastSequence + 1, pnr, join.PassengerIds, cabin, join.Position,
             WaitlistStatus.Waiting, [], now, now);
         state.State.LastSequence = entry.Sequence;
         state.State.Entries.Add(entry);
-        Record(entry, "JOINED", context, $"joined: {join.Cabin} {join.Position}{(entry.Together ? ", together" : "")}", NotificationTypes.WaitlistJoined,
-            $"You are on the waitlist for flight {_flightId} ({join.Cabin}, {join.Position}).");
+        Record(entry, "JOINED", context, $"joined: {cabin} {join.Position}{(entry.Together ? ", together" : "")}", NotificationTypes.WaitlistJoined,
+            $"You are on the waitlist for flight {_flightId} ({cabin}, {join.Position}).");
         await WriteAsync();
         await DeliverAsync();
         LogJoined(logger, _flightId, entry.Sequence, string.Join(",", entry.PassengerIds), entry.Cabin, entry.Position);
@@ -115,6 +114,24 @@ internal sealed partial class WaitlistGrain(
         // Nobody waits while a seat that suits them is free: serve the line now.
         await ServeAfterCommitAsync();
         return Result<WaitlistEntry>.Ok(WithPlace(Find(entry.Sequence)));
+    }
+
+    /// <summary>
+    /// Gathers what the eligibility rules need — the booking, and each passenger's seat from the grain that owns it
+    /// (in parallel; those grains never call the waitlist) — and asks them. The booking's PNR, the cabin, or why not.
+    /// </summary>
+    private async Task<(string Pnr, Cabin Cabin, Error? Refusal)> EligibilityAsync(WaitlistJoin join)
+    {
+        var booking = await GrainFactory.GetBookingGrain(join.Pnr).GetAsync();
+        var (cabin, refusal) = WaitlistEligibility.Booked(_flight!, booking, join.PassengerIds, join.Cabin);
+        refusal ??= WaitlistEligibility.RowWidth(_flight!, join.PassengerIds.Count, cabin);
+        if (refusal is null)
+        {
+            var seats = await Task.WhenAll(join.PassengerIds.Select(p => GrainFactory.GetPassengerSeatGrain(_flightId, p).GetSeatAsync()));
+            refusal = WaitlistEligibility.AlreadyMet(_flight!, join.PassengerIds, seats, cabin, join.Position)
+                ?? WaitlistEligibility.AlreadyWaitlisted(state.State.Entries, join.PassengerIds);
+        }
+        return (booking?.Pnr ?? join.Pnr, cabin, refusal);
     }
 
     public async Task<Result<WaitlistEntry>> GetAsync(string passengerId)

@@ -42,7 +42,7 @@ internal static class WaitlistApi
     public static async Task<Results<Created<WaitlistEntryResponse>, Ok<WaitlistEntryResponse>, ProblemHttpResult>> Join(
         string flightId, JoinWaitlistRequest? request, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains)
     {
-        var (valid, invalid) = WaitlistEligibility.Validate(request);
+        var (valid, invalid) = JoinWaitlistValidation.Validate(request);
         if (invalid is not null)
         {
             return invalid;
@@ -55,32 +55,16 @@ internal static class WaitlistApi
                 return Problems.Create(403, ProblemCodes.Forbidden, $"Passenger {id} is not on this session's booking.", field);
             }
         }
-        if (await flights.FindAsync(flightId) is not { } flight)
+        if (await flights.FindAsync(flightId) is null)
         {
             return Problems.From(new Error(FailureCode.FlightNotFound, $"Flight {flightId} does not exist.", "flightId"));
         }
-        var booking = await grains.GetBookingGrain(user.Pnr()!).GetAsync();
-        var (bookedCabin, refused) = await WaitlistEligibility.CheckAsync(flight, booking, passengers, cabin, position, grains);
-        if (refused is not null)
-        {
-            return refused;
-        }
 
+        // The waitlist decides who may join (booking, cabin, row width, preference met, already waiting); we only ask.
         var waitlist = grains.GetWaitlistGrain(flightId);
-        var ids = passengers.Select(p => p.Id).ToList();
-        long previous = 0;
-        foreach (var (id, field) in passengers)
-        {
-            var latest = (await waitlist.GetAsync(id)).Value;
-            previous = id == passengers[0].Id ? latest?.Sequence ?? 0 : previous;
-            if (latest is { Status: WaitlistStatus.Waiting } other && !other.PassengerIds.Order(StringComparer.Ordinal).SequenceEqual(ids.Order(StringComparer.Ordinal)))
-            {
-                // The grain refuses this too; asking first names the request field.
-                return Problems.From(new Error(FailureCode.AlreadyWaitlisted,
-                    $"Passenger {id} is already waiting in entry {other.Sequence} (with {string.Join(", ", other.PassengerIds)}); leave it first.", field));
-            }
-        }
-        var result = await waitlist.JoinAsync(new WaitlistJoin(booking!.Pnr, ids, bookedCabin, position), Context(passengers[0].Id));
+        var previous = (await waitlist.GetAsync(passengers[0].Id)).Value?.Sequence ?? 0;
+        var join = new WaitlistJoin(user.Pnr()!, [.. passengers.Select(p => p.Id)], cabin, position);
+        var result = await waitlist.JoinAsync(join, Context(passengers[0].Id));
         if (!result.IsSuccess)
         {
             return Problems.From(result.Error);
