@@ -25,7 +25,11 @@ public interface ISeatGrain : IGrainWithStringKey
     /// </summary>
     Task<Result<SeatSnapshot>> ConfirmAsync(string passengerId, CommandContext context);
 
-    /// <summary>HELD or CONFIRMED → AVAILABLE by the owner. Repeating it returns the same result.</summary>
+    /// <summary>
+    /// HELD or CONFIRMED → AVAILABLE by the owner (OFFERED in the same write when passengers of its cabin wait).
+    /// Repeating it succeeds again with the seat as it is now — AVAILABLE, or OFFERED to the waitlist — as long as
+    /// nobody else has held or been assigned the seat since; after that → NOT_HOLDER.
+    /// </summary>
     Task<Result<SeatSnapshot>> ReleaseAsync(string passengerId, CommandContext context);
 
     /// <summary>
@@ -51,8 +55,9 @@ public interface ISeatGrain : IGrainWithStringKey
     Task<Result<SeatSnapshot>> UnblockAsync(CommandContext context);
 
     /// <summary>
-    /// Releases the hold if its expiry has passed; otherwise does nothing. One-way so that the seat map grain can
-    /// nudge seats without waiting on them (the seat in turn notifies the map one-way: no call cycle).
+    /// Releases the hold if its expiry has passed; otherwise re-sends the seat's state to the map (whoever nudged it
+    /// saw a hold past its expiry, so its copy missed a notification). One-way so that the seat map grain can nudge
+    /// seats without waiting on them (the seat in turn notifies the map one-way: no call cycle).
     /// </summary>
     [OneWay]
     Task ExpireIfDueAsync();
