@@ -48,22 +48,22 @@ internal static class AdminApi
 
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/admin").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
+        var group = routes.MapGroup(AdminKey.PathPrefix).WithTags("Admin");
         group.MapPost("/flights", CreateFlight).WithName("CreateFlight")
             .WithSummary("Create a flight with its seat layout (idempotent for the same definition).")
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(409).ProducesProblem(415).ProducesProblem(503);
+            .ProducesProblems(400, 401, 409, 413, 415, 503);
         group.MapPost("/bookings", CreateBooking).WithName("CreateBooking")
             .WithSummary("Create a booking (PNR) with passengers on existing flights (idempotent for the same definition).")
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(415).ProducesProblem(503);
+            .ProducesProblems(400, 401, 404, 409, 413, 415, 503);
         group.MapGet("/flights/{flightId}/events", GetSeatEvents).WithName("GetSeatEvents")
             .WithSummary("The flight's seat audit trail, oldest first, optionally for one seat.")
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(503);
+            .ProducesProblems(400, 401, 404, 503);
         group.MapGet("/flights/{flightId}/waitlist-events", GetWaitlistEvents).WithName("GetWaitlistEvents")
             .WithSummary("The waitlist audit trail of a flight, oldest first: who joined, was assigned which seats, left or expired.")
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(503);
+            .ProducesProblems(400, 401, 404, 503);
         group.MapGet("/flights/{flightId}/check-in-events", GetCheckInEvents).WithName("GetCheckInEvents")
             .WithSummary("The check-in audit trail of a flight (optionally one passenger), oldest first: who, what, why, when.")
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(503);
+            .ProducesProblems(400, 401, 404, 503);
         return group;
     }
 

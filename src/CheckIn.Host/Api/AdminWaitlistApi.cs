@@ -19,16 +19,16 @@ internal static class AdminWaitlistApi
 
     public static RouteGroupBuilder MapAdminWaitlistApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/admin/flights/{flightId}").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
+        var group = routes.MapGroup(AdminKey.PathPrefix + "/flights/{flightId}").WithTags("Admin");
         group.MapGet("/waitlist", GetWaitlist).WithName("GetWaitlist")
             .WithSummary("Every waitlist entry of the flight in joining order, with places in line.")
             .ProducesProblems(401, 404, 503);
         group.MapPost("/seats/{seatNumber}/block", Block).WithName("BlockSeat")
             .WithSummary("Block a free seat (→ BLOCKED); a held or confirmed seat is refused with SEAT_OCCUPIED.")
-            .ProducesProblems(400, 401, 404, 409, 415, 503);
+            .ProducesProblems(400, 401, 404, 409, 413, 415, 503);
         group.MapPost("/seats/{seatNumber}/unblock", Unblock).WithName("UnblockSeat")
             .WithSummary("Unblock a seat: it is offered to the waitlist first, then becomes AVAILABLE to anyone.")
-            .ProducesProblems(400, 401, 404, 415, 503);
+            .ProducesProblems(400, 401, 404, 413, 415, 503);
         return group;
     }
 
