@@ -44,7 +44,7 @@ public sealed class JourneyFixture : IAsyncLifetime
                 builder.UseSetting(key, value);
             }
         });
-        Api = new CheckInApi(_host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+        Api = new CheckInApi(_host.CreateContractCheckedClient());
     }
 
     public async Task DisposeAsync()

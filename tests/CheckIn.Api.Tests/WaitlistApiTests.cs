@@ -97,6 +97,8 @@ public sealed class WaitlistApiTests(ApiFixture fixture)
         await CheckInApi.EnsureStatusAsync(second, 201);
         Assert.Equal(["true"], second.Headers.GetValues("Idempotent-Replayed"));
         Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        // The replay restores the 201's Location too, not only its body.
+        Assert.Equal(WaitlistPath(flightId, b.PassengerId), second.Headers.Location?.OriginalString);
     }
 
     [Fact]

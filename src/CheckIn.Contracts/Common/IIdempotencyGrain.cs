@@ -5,7 +5,8 @@ namespace CheckIn.Contracts.Common;
 public sealed record StoredResponse(
     [property: Id(0)] int StatusCode,
     [property: Id(1)] string ContentType,
-    [property: Id(2)] byte[] Body);
+    [property: Id(2)] byte[] Body,
+    [property: Id(3)] string? Location = null);
 
 /// <summary>What the caller should do with a request that carries an idempotency key.</summary>
 public enum IdempotencyDecision

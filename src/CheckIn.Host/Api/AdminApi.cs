@@ -7,6 +7,7 @@ using CheckIn.Contracts.Seats;
 using CheckIn.Grains.Audit;
 using CheckIn.Host.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CheckIn.Host.Api;
 
@@ -48,22 +49,22 @@ internal static class AdminApi
 
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/admin").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
+        var group = routes.MapGroup(AdminKey.PathPrefix).WithTags("Admin");
         group.MapPost("/flights", CreateFlight).WithName("CreateFlight")
             .WithSummary("Create a flight with its seat layout (idempotent for the same definition).")
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(409).ProducesProblem(415).ProducesProblem(503);
+            .ProducesProblems(400, 401, 409, 413, 415, 503);
         group.MapPost("/bookings", CreateBooking).WithName("CreateBooking")
             .WithSummary("Create a booking (PNR) with passengers on existing flights (idempotent for the same definition).")
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(415).ProducesProblem(503);
+            .ProducesProblems(400, 401, 404, 409, 413, 415, 503);
         group.MapGet("/flights/{flightId}/events", GetSeatEvents).WithName("GetSeatEvents")
             .WithSummary("The flight's seat audit trail, oldest first, optionally for one seat.")
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(503);
+            .ProducesProblems(400, 401, 404, 503);
         group.MapGet("/flights/{flightId}/waitlist-events", GetWaitlistEvents).WithName("GetWaitlistEvents")
             .WithSummary("The waitlist audit trail of a flight, oldest first: who joined, was assigned which seats, left or expired.")
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(503);
+            .ProducesProblems(400, 401, 404, 503);
         group.MapGet("/flights/{flightId}/check-in-events", GetCheckInEvents).WithName("GetCheckInEvents")
             .WithSummary("The check-in audit trail of a flight (optionally one passenger), oldest first: who, what, why, when.")
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(503);
+            .ProducesProblems(400, 401, 404, 503);
         return group;
     }
 
@@ -123,56 +124,63 @@ internal static class AdminApi
             [.. b.Flights.Select(f => new SessionFlight(f.FlightId, f.Departure))]));
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<SeatEventResponse>>, ProblemHttpResult>> GetSeatEvents(
-        string flightId, string? seat, int? limit, FlightCatalog flights, IAuditLog audit, CancellationToken cancellationToken)
+    /// <summary>What every audit-trail query has: the flight from the route, <c>limit</c> from the query string, the catalog.</summary>
+    public readonly record struct AuditQuery(string FlightId, [FromQuery(Name = "limit")] int? Limit, FlightCatalog Flights, CancellationToken CancellationToken)
     {
-        if (limit is < 1 or > MaxEvents)
+        public int Count => Limit ?? MaxEvents;
+
+        /// <summary>The flight, or the problem with the query (a limit out of range, an unknown flight).</summary>
+        public async Task<(FlightInfo? Flight, ProblemHttpResult? Problem)> CheckAsync()
         {
-            return Problems.Validation("limit", $"limit must be between 1 and {MaxEvents}.");
+            if (Limit is < 1 or > MaxEvents)
+            {
+                return (null, Problems.Validation("limit", $"limit must be between 1 and {MaxEvents}."));
+            }
+            return await Flights.FindAsync(FlightId) is { } flight
+                ? (flight, null)
+                : (null, Problems.From(new Error(FailureCode.FlightNotFound, $"Flight {FlightId} does not exist.", "flightId")));
         }
-        if (await flights.FindAsync(flightId) is not { } flight)
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<SeatEventResponse>>, ProblemHttpResult>> GetSeatEvents(
+        string? seat, [AsParameters] AuditQuery query, IAuditLog audit)
+    {
+        var (flight, problem) = await query.CheckAsync();
+        if (problem is not null)
         {
-            return Problems.From(new Error(FailureCode.FlightNotFound, $"Flight {flightId} does not exist.", "flightId"));
+            return problem;
         }
-        if (seat is not null && flight.FindSeat(seat) is null)
+        if (seat is not null && flight!.FindSeat(seat) is null)
         {
-            return Problems.From(new Error(FailureCode.SeatNotFound, $"Flight {flightId} has no seat {seat}.", "seat"));
+            return Problems.From(new Error(FailureCode.SeatNotFound, $"Flight {query.FlightId} has no seat {seat}.", "seat"));
         }
-        var events = await audit.QueryAsync(flightId, seat, limit ?? MaxEvents, cancellationToken);
+        var events = await audit.QueryAsync(query.FlightId, seat, query.Count, query.CancellationToken);
         IReadOnlyList<SeatEventResponse> response = [.. events.Select(e => new SeatEventResponse(
             e.EventId, e.FlightId, e.SeatNumber, e.From, e.To, e.PassengerId, e.Actor, e.Reason, e.At, e.CorrelationId, e.SeatVersion))];
         return TypedResults.Ok(response);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<WaitlistEventResponse>>, ProblemHttpResult>> GetWaitlistEvents(
-        string flightId, int? limit, FlightCatalog flights, IWaitlistAuditLog audit, CancellationToken cancellationToken)
+        [AsParameters] AuditQuery query, IWaitlistAuditLog audit)
     {
-        if (limit is < 1 or > MaxEvents)
+        if ((await query.CheckAsync()).Problem is { } problem)
         {
-            return Problems.Validation("limit", $"limit must be between 1 and {MaxEvents}.");
+            return problem;
         }
-        if (await flights.FindAsync(flightId) is null)
-        {
-            return Problems.From(new Error(FailureCode.FlightNotFound, $"Flight {flightId} does not exist.", "flightId"));
-        }
-        var events = await audit.QueryAsync(flightId, limit ?? MaxEvents, cancellationToken);
+        var events = await audit.QueryAsync(query.FlightId, query.Count, query.CancellationToken);
         IReadOnlyList<WaitlistEventResponse> response = [.. events.Select(e => new WaitlistEventResponse(
             e.EventId, e.FlightId, e.EntrySequence, e.Pnr, e.PassengerIds, e.Action, e.Seats, e.Actor, e.Reason, e.At, e.CorrelationId))];
         return TypedResults.Ok(response);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<CheckInEventResponse>>, ProblemHttpResult>> GetCheckInEvents(
-        string flightId, string? passengerId, int? limit, FlightCatalog flights, ICheckInAuditLog audit, CancellationToken cancellationToken)
+        string? passengerId, [AsParameters] AuditQuery query, ICheckInAuditLog audit)
     {
-        if (limit is < 1 or > MaxEvents)
+        if ((await query.CheckAsync()).Problem is { } problem)
         {
-            return Problems.Validation("limit", $"limit must be between 1 and {MaxEvents}.");
+            return problem;
         }
-        if (await flights.FindAsync(flightId) is null)
-        {
-            return Problems.From(new Error(FailureCode.FlightNotFound, $"Flight {flightId} does not exist.", "flightId"));
-        }
-        var events = await audit.QueryAsync(flightId, passengerId, limit ?? MaxEvents, cancellationToken);
+        var events = await audit.QueryAsync(query.FlightId, passengerId, query.Count, query.CancellationToken);
         IReadOnlyList<CheckInEventResponse> response = [.. events.Select(e => new CheckInEventResponse(
             e.EventId, e.FlightId, e.PassengerId, e.Action, e.From, e.To, e.SeatNumber, e.Actor, e.Reason, e.At, e.CorrelationId, e.Version))];
         return TypedResults.Ok(response);

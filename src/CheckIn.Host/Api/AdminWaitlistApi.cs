@@ -19,16 +19,16 @@ internal static class AdminWaitlistApi
 
     public static RouteGroupBuilder MapAdminWaitlistApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/admin/flights/{flightId}").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
+        var group = routes.MapGroup(AdminKey.PathPrefix + "/flights/{flightId}").WithTags("Admin");
         group.MapGet("/waitlist", GetWaitlist).WithName("GetWaitlist")
             .WithSummary("Every waitlist entry of the flight in joining order, with places in line.")
             .ProducesProblems(401, 404, 503);
         group.MapPost("/seats/{seatNumber}/block", Block).WithName("BlockSeat")
             .WithSummary("Block a free seat (→ BLOCKED); a held or confirmed seat is refused with SEAT_OCCUPIED.")
-            .ProducesProblems(400, 401, 404, 409, 415, 503);
+            .ProducesProblems(400, 401, 404, 409, 413, 415, 503);
         group.MapPost("/seats/{seatNumber}/unblock", Unblock).WithName("UnblockSeat")
             .WithSummary("Unblock a seat: it is offered to the waitlist first, then becomes AVAILABLE to anyone.")
-            .ProducesProblems(400, 401, 404, 415, 503);
+            .ProducesProblems(400, 401, 404, 413, 415, 503);
         return group;
     }
 
@@ -44,18 +44,19 @@ internal static class AdminWaitlistApi
         return TypedResults.Ok(response);
     }
 
-    public static Task<Results<Ok<SeatResponse>, ProblemHttpResult>> Block(
-        string flightId, string seatNumber, SeatBlockRequest? request, FlightCatalog flights, SeatMapCache maps, IGrainFactory grains) =>
-        RunAsync(flightId, seatNumber, request, "blocked by an operator", flights, maps, grains, (seat, context) => seat.BlockAsync(context));
+    /// <summary>What blocking and unblocking need besides the body: the seat from the route and the services.</summary>
+    public readonly record struct AdminSeatScope(string FlightId, string SeatNumber, FlightCatalog Flights, SeatMapCache Maps, IGrainFactory Grains);
 
-    public static Task<Results<Ok<SeatResponse>, ProblemHttpResult>> Unblock(
-        string flightId, string seatNumber, SeatBlockRequest? request, FlightCatalog flights, SeatMapCache maps, IGrainFactory grains) =>
-        RunAsync(flightId, seatNumber, request, "unblocked by an operator", flights, maps, grains, (seat, context) => seat.UnblockAsync(context));
+    public static Task<Results<Ok<SeatResponse>, ProblemHttpResult>> Block(SeatBlockRequest? request, [AsParameters] AdminSeatScope scope) =>
+        RunAsync(request, "blocked by an operator", scope, (seat, context) => seat.BlockAsync(context));
+
+    public static Task<Results<Ok<SeatResponse>, ProblemHttpResult>> Unblock(SeatBlockRequest? request, [AsParameters] AdminSeatScope scope) =>
+        RunAsync(request, "unblocked by an operator", scope, (seat, context) => seat.UnblockAsync(context));
 
     private static async Task<Results<Ok<SeatResponse>, ProblemHttpResult>> RunAsync(
-        string flightId, string seatNumber, SeatBlockRequest? request, string defaultReason, FlightCatalog flights, SeatMapCache maps,
-        IGrainFactory grains, Func<ISeatGrain, CommandContext, Task<Result<SeatSnapshot>>> command)
+        SeatBlockRequest? request, string defaultReason, AdminSeatScope scope, Func<ISeatGrain, CommandContext, Task<Result<SeatSnapshot>>> command)
     {
+        var (flightId, seatNumber, flights, maps, grains) = scope;
         var reason = string.IsNullOrWhiteSpace(request?.Reason) ? defaultReason : request.Reason.Trim();
         if (reason.Length > MaxReasonLength)
         {

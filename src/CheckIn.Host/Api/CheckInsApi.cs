@@ -21,7 +21,7 @@ public sealed record AddBagRequest(string? BagTag);
 public sealed record BoardingPassResponse(
     string FlightId, string PassengerId, string Pnr, string FirstName, string LastName, string Origin, string Destination,
     DateTimeOffset Departure, DateTimeOffset BoardingTime, string SeatNumber, Cabin Cabin, int SequenceNumber, string Bcbp,
-    DateTimeOffset IssuedAt, string QrCodeUrl);
+    DateTimeOffset IssuedAt, int Bags, string QrCodeUrl);
 
 public sealed record CheckInResponse(
     string FlightId, string PassengerId, CheckInStatus Status, string? SeatNumber, IReadOnlyList<CheckInAction> AllowedActions,
@@ -43,15 +43,15 @@ internal static class CheckInsApi
             .WithTags("Check-in")
             .RequireAuthorization()
             .AddEndpointFilter<IdempotencyFilter>();
-        Command(group.MapPost("", Start).WithName("StartCheckIn")
+        Command(group.MapPost("", Start).WithName("StartCheckIn").ProducesProblems(413)
             .WithSummary("Start check-in for one or more passengers of the session's booking (NOT_STARTED or CANCELLED → IN_PROGRESS)."));
         Query(group.MapGet("/{passengerId}", Get).WithName("GetCheckIn")
             .WithSummary("A passenger's check-in: state, seat, boarding pass and the allowed next actions."));
         Command(group.MapPost("/{passengerId}/complete", Complete).WithName("CompleteCheckIn")
             .WithSummary("Complete check-in (IN_PROGRESS → COMPLETED): confirms the held seat or assigns one, and issues the boarding pass."));
-        Command(group.MapPost("/{passengerId}/cancel", Cancel).WithName("CancelCheckIn")
+        Command(group.MapPost("/{passengerId}/cancel", Cancel).WithName("CancelCheckIn").ProducesProblems(413)
             .WithSummary("Cancel check-in before departure (→ CANCELLED): releases the seat and voids the boarding pass."));
-        Command(group.MapPost("/{passengerId}/bags", AddBag).WithName("AddBag")
+        Command(group.MapPost("/{passengerId}/bags", AddBag).WithName("AddBag").ProducesProblems(413)
             .WithSummary("Weigh a bag (Weight service) and add it; an overweight bag pauses check-in in WAITING_FOR_PAYMENT with a payment intent."));
         Command(group.MapPost("/{passengerId}/payment", RetryPayment).WithName("RetryPayment")
             .WithSummary("A new payment intent for the unpaid overweight fees, after the previous one failed or was cancelled."));
@@ -63,22 +63,17 @@ internal static class CheckInsApi
         return group;
     }
 
-    private static void Command(RouteHandlerBuilder endpoint) => Refusals(endpoint, 400, 401, 403, 404, 409, 415, 422, 503);
+    private static void Command(RouteHandlerBuilder endpoint) => endpoint.ProducesProblems(400, 401, 403, 404, 409, 415, 422, 503);
 
-    private static void Query(RouteHandlerBuilder endpoint) => Refusals(endpoint, 401, 403, 404, 503);
+    private static void Query(RouteHandlerBuilder endpoint) => endpoint.ProducesProblems(401, 403, 404, 503);
 
-    private static void Refusals(RouteHandlerBuilder endpoint, params int[] statuses)
-    {
-        foreach (var status in statuses)
-        {
-            endpoint.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
-        }
-    }
+    /// <summary>What every check-in endpoint needs: the flight from the route, the caller and the services.</summary>
+    public readonly record struct CheckInScope(string FlightId, ClaimsPrincipal User, FlightCatalog Flights, IGrainFactory Grains, SeatMapCache Maps);
 
     public static async Task<Results<Ok<CheckInsResponse>, ProblemHttpResult>> Start(
-        string flightId, StartCheckInRequest? request, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains,
-        IOptions<CheckInWindowOptions> window, TimeProvider time)
+        StartCheckInRequest? request, [AsParameters] CheckInScope scope, IOptions<CheckInWindowOptions> window, TimeProvider time)
     {
+        var (flightId, user, flights, grains, _) = scope;
         if (request?.PassengerIds is not { Count: > 0 } ids)
         {
             return Problems.Validation("passengerIds", "passengerIds must name at least one passenger of the booking.");
@@ -124,49 +119,47 @@ internal static class CheckInsApi
         return TypedResults.Ok(new CheckInsResponse(started));
     }
 
-    public static Task<Results<Ok<CheckInResponse>, ProblemHttpResult>> Get(
-        string flightId, string passengerId, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains) =>
-        RunAsync(flightId, passengerId, user, flights, grains, (grain, _) => grain.GetAsync());
+    public static Task<Results<Ok<CheckInResponse>, ProblemHttpResult>> Get(string passengerId, [AsParameters] CheckInScope scope) =>
+        RunAsync(scope, passengerId, (grain, _) => grain.GetAsync());
 
-    public static Task<Results<Ok<CheckInResponse>, ProblemHttpResult>> Complete(
-        string flightId, string passengerId, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains, SeatMapCache maps) =>
-        RunAsync(flightId, passengerId, user, flights, grains, async (grain, context) =>
+    public static Task<Results<Ok<CheckInResponse>, ProblemHttpResult>> Complete(string passengerId, [AsParameters] CheckInScope scope) =>
+        RunAsync(scope, passengerId, async (grain, context) =>
         {
             var result = await grain.CompleteAsync(context);
-            maps.Invalidate(flightId);
+            scope.Maps.Invalidate(scope.FlightId);
             return result;
         });
 
     public static async Task<Results<Ok<CheckInResponse>, ProblemHttpResult>> Cancel(
-        string flightId, string passengerId, CancelCheckInRequest? request, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains, SeatMapCache maps)
+        string passengerId, CancelCheckInRequest? request, [AsParameters] CheckInScope scope)
     {
         var reason = string.IsNullOrWhiteSpace(request?.Reason) ? "cancelled by the passenger" : request.Reason.Trim();
         if (reason.Length > MaxReasonLength)
         {
             return Problems.Validation("reason", $"reason must be at most {MaxReasonLength} characters.");
         }
-        return await RunAsync(flightId, passengerId, user, flights, grains, async (grain, context) =>
+        return await RunAsync(scope, passengerId, async (grain, context) =>
         {
             var result = await grain.CancelAsync(reason, context);
-            maps.Invalidate(flightId);
+            scope.Maps.Invalidate(scope.FlightId);
             return result;
         });
     }
 
     public static async Task<Results<Ok<CheckInResponse>, ProblemHttpResult>> AddBag(
-        string flightId, string passengerId, AddBagRequest? request, HttpContext http, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains)
+        string passengerId, AddBagRequest? request, HttpContext http, [AsParameters] CheckInScope scope)
     {
         var tag = request?.BagTag?.Trim().ToUpperInvariant();
         if (string.IsNullOrEmpty(tag) || tag.Length > MaxBagTagLength || !tag.All(char.IsAsciiLetterOrDigit))
         {
             return Problems.Validation("bagTag", $"bagTag must be 1 to {MaxBagTagLength} letters or digits (an IATA licence plate is 10 digits).");
         }
-        return WithRetryAfter(http, await RunAsync(flightId, passengerId, user, flights, grains, (grain, context) => grain.AddBagAsync(tag, context)));
+        return WithRetryAfter(http, await RunAsync(scope, passengerId, (grain, context) => grain.AddBagAsync(tag, context)));
     }
 
     public static async Task<Results<Ok<CheckInResponse>, ProblemHttpResult>> RetryPayment(
-        string flightId, string passengerId, HttpContext http, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains) =>
-        WithRetryAfter(http, await RunAsync(flightId, passengerId, user, flights, grains, (grain, context) => grain.RetryPaymentAsync(context)));
+        string passengerId, HttpContext http, [AsParameters] CheckInScope scope) =>
+        WithRetryAfter(http, await RunAsync(scope, passengerId, (grain, context) => grain.RetryPaymentAsync(context)));
 
     /// <summary>A 503 from a remote service says when to come back.</summary>
     private static Results<Ok<CheckInResponse>, ProblemHttpResult> WithRetryAfter(HttpContext http, Results<Ok<CheckInResponse>, ProblemHttpResult> result)
@@ -178,17 +171,15 @@ internal static class CheckInsApi
         return result;
     }
 
-    public static async Task<Results<Ok<BoardingPassResponse>, ProblemHttpResult>> GetBoardingPass(
-        string flightId, string passengerId, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains)
+    public static async Task<Results<Ok<BoardingPassResponse>, ProblemHttpResult>> GetBoardingPass(string passengerId, [AsParameters] CheckInScope scope)
     {
-        var found = await FindBoardingPassAsync(flightId, passengerId, user, flights, grains);
+        var found = await FindBoardingPassAsync(scope, passengerId);
         return found.Pass is { } pass ? TypedResults.Ok(ToResponse(pass)) : found.Problem!;
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetBoardingPassImage(
-        string flightId, string passengerId, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetBoardingPassImage(string passengerId, [AsParameters] CheckInScope scope)
     {
-        var found = await FindBoardingPassAsync(flightId, passengerId, user, flights, grains);
+        var found = await FindBoardingPassAsync(scope, passengerId);
         if (found.Pass is not { } pass)
         {
             return found.Problem!;
@@ -199,9 +190,9 @@ internal static class CheckInsApi
         return TypedResults.File(png, "image/png");
     }
 
-    private static async Task<(BoardingPass? Pass, ProblemHttpResult? Problem)> FindBoardingPassAsync(
-        string flightId, string passengerId, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains)
+    private static async Task<(BoardingPass? Pass, ProblemHttpResult? Problem)> FindBoardingPassAsync(CheckInScope scope, string passengerId)
     {
+        var (flightId, user, flights, grains, _) = scope;
         if (await Authorize(flightId, passengerId, user, flights) is { } refused)
         {
             return (null, refused);
@@ -217,9 +208,9 @@ internal static class CheckInsApi
     }
 
     private static async Task<Results<Ok<CheckInResponse>, ProblemHttpResult>> RunAsync(
-        string flightId, string passengerId, ClaimsPrincipal user, FlightCatalog flights, IGrainFactory grains,
-        Func<ICheckInGrain, CommandContext, Task<Result<CheckInView>>> command)
+        CheckInScope scope, string passengerId, Func<ICheckInGrain, CommandContext, Task<Result<CheckInView>>> command)
     {
+        var (flightId, user, flights, grains, _) = scope;
         if (await Authorize(flightId, passengerId, user, flights) is { } refused)
         {
             return refused;
@@ -257,6 +248,6 @@ internal static class CheckInsApi
 
     private static BoardingPassResponse ToResponse(BoardingPass p) =>
         new(p.FlightId, p.PassengerId, p.Pnr, p.FirstName, p.LastName, p.Origin, p.Destination, p.Departure, p.BoardingTime,
-            p.SeatNumber, p.Cabin, p.SequenceNumber, p.Bcbp, p.IssuedAt,
+            p.SeatNumber, p.Cabin, p.SequenceNumber, p.Bcbp, p.IssuedAt, p.Bags,
             $"/api/flights/{Uri.EscapeDataString(p.FlightId)}/check-ins/{Uri.EscapeDataString(p.PassengerId)}/boarding-pass.png");
 }

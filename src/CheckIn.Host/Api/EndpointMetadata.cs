@@ -1,9 +1,10 @@
 namespace CheckIn.Host.Api;
 
-/// <summary>Declares the problem statuses an endpoint may answer, so swagger.json lists them.</summary>
+/// <summary>Declares the problem statuses an endpoint (or every endpoint of a group) may answer, so swagger.json lists them.</summary>
 internal static class EndpointMetadata
 {
-    public static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder endpoint, params int[] statuses)
+    public static TBuilder ProducesProblems<TBuilder>(this TBuilder endpoint, params int[] statuses)
+        where TBuilder : IEndpointConventionBuilder
     {
         foreach (var status in statuses)
         {

@@ -13,6 +13,7 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
     {
         var result = exception switch
         {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problems.PayloadTooLarge(),
             BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
                 Problems.Create(415, ProblemCodes.UnsupportedMediaType, "Send the body as application/json."),
             BadHttpRequestException bad when FindJsonError(bad) is { } json =>

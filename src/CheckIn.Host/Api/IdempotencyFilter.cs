@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using CheckIn.Contracts;
 using CheckIn.Contracts.Common;
 using CheckIn.Host.Auth;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace CheckIn.Host.Api;
 
@@ -59,7 +60,10 @@ internal sealed partial class IdempotencyFilter(IGrainFactory grains) : IEndpoin
             var status = http.Response.StatusCode;
             if (status < 500)
             {
-                await grain.CompleteAsync(fingerprint, new StoredResponse(status, http.Response.ContentType ?? "application/json", buffer.ToArray()));
+                // A 201's Location is part of its answer: a replay without it would tell the client less.
+                var location = http.Response.Headers.Location.ToString();
+                await grain.CompleteAsync(fingerprint, new StoredResponse(
+                    status, http.Response.ContentType ?? "application/json", buffer.ToArray(), location.Length > 0 ? location : null));
             }
             else
             {
@@ -82,12 +86,14 @@ internal sealed partial class IdempotencyFilter(IGrainFactory grains) : IEndpoin
 
     /// <summary>
     /// Method, path and the bound request body (re-serialized, so formatting differences do not count as a
-    /// different request).
+    /// different request). The body is the argument of the type the endpoint declares it accepts: the
+    /// <see cref="IAcceptsMetadata"/> the framework adds for a JSON body parameter names it.
     /// </summary>
     private static string Fingerprint(EndpointFilterInvocationContext context)
     {
         var request = context.HttpContext.Request;
-        var body = context.Arguments.FirstOrDefault(a => a is not null && a.GetType().Name.EndsWith("Request", StringComparison.Ordinal));
+        var bodyType = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+        var body = bodyType is null ? null : context.Arguments.FirstOrDefault(a => a is not null && a.GetType() == bodyType);
         var text = $"{request.Method} {request.Path}\n{JsonSerializer.Serialize(body)}";
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
@@ -102,6 +108,10 @@ internal sealed partial class IdempotencyFilter(IGrainFactory grains) : IEndpoin
         {
             httpContext.Response.StatusCode = response.StatusCode;
             httpContext.Response.ContentType = response.ContentType;
+            if (response.Location is { } location)
+            {
+                httpContext.Response.Headers.Location = location;
+            }
             return httpContext.Response.Body.WriteAsync(response.Body).AsTask();
         }
     }

@@ -51,10 +51,13 @@ internal static class NotificationsApi
         return TypedResults.Ok(new NotificationsResponse([.. stored.Select(ToResponse)]));
     }
 
-    public static async Task<Results<ServerSentEventsResult<NotificationResponse>, ProblemHttpResult>> Stream(
-        long? after, HttpContext http, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time, IHostApplicationLifetime lifetime,
-        ILogger<NotificationFeed> logger)
+    /// <summary>What a stream needs besides <c>after</c>: the request, its caller and the services.</summary>
+    public readonly record struct StreamScope(
+        HttpContext Http, ClaimsPrincipal User, IGrainFactory Grains, TimeProvider Time, IHostApplicationLifetime Lifetime, ILogger<NotificationFeed> Logger);
+
+    public static async Task<Results<ServerSentEventsResult<NotificationResponse>, ProblemHttpResult>> Stream(long? after, [AsParameters] StreamScope scope)
     {
+        var (http, user, grains, time, lifetime, logger) = scope;
         if (after is < 0)
         {
             return Problems.Validation("after", "after must be a sequence number, 0 or more.");

@@ -21,7 +21,7 @@ internal static partial class PaymentWebhookApi
             .WithName("ReceivePaymentWebhook")
             .WithSummary("The payment provider's signed webhook: applies a payment intent's outcome to its check-in, once per event id.")
             .Accepts<PaymentWebhookEvent>("application/json")
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(503)
+            .ProducesProblems(400, 401, 413, 503)
             .AllowAnonymous();
 
     public static async Task<Results<Ok<PaymentWebhookResponse>, ProblemHttpResult>> Receive(

@@ -10,6 +10,7 @@ namespace CheckIn.Host.Api;
 public static class ProblemCodes
 {
     public const string MalformedRequest = "MALFORMED_REQUEST";
+    public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string InvalidCredentials = "INVALID_CREDENTIALS";
     public const string Unauthenticated = "UNAUTHENTICATED";
@@ -87,6 +88,10 @@ public static class Problems
         return TypedResults.Problem(problem);
     }
 
+    /// <summary>The server's request body limit (Kestrel's <c>MaxRequestBodySize</c>) refused the body.</summary>
+    public static ProblemHttpResult PayloadTooLarge() =>
+        Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, "The request body is larger than this server accepts.", "body");
+
     private static string TitleOf(int status) => status switch
     {
         400 => "The request is not valid.",
@@ -96,6 +101,7 @@ public static class Problems
         405 => "Method not allowed.",
         409 => "Conflict with the current state.",
         410 => "No longer available.",
+        413 => "The request body is too large.",
         415 => "Unsupported media type.",
         422 => "The request cannot be processed.",
         503 => "Temporarily unavailable.",

@@ -32,31 +32,28 @@ internal static class SeatsApi
             .WithSummary("Hold a seat for a passenger (AVAILABLE → HELD); releases the passenger's previous seat on the flight.");
         group.MapPost("/confirm", Confirm).WithName("ConfirmSeat")
             .WithSummary("Confirm the passenger's hold (HELD → CONFIRMED).")
-            .ProducesProblem(410);
+            .ProducesProblems(410);
         group.MapPost("/release", Release).WithName("ReleaseSeat")
             .WithSummary("Release the passenger's held or confirmed seat (→ AVAILABLE).");
-        foreach (var status in new[] { 400, 401, 403, 404, 409, 415, 422, 503 })
-        {
-            group.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
-        }
+        group.ProducesProblems(400, 401, 403, 404, 409, 413, 415, 422, 503);
         return group;
     }
 
-    public static Task<Results<Ok<SeatResponse>, ProblemHttpResult>> Hold(
-        string flightId, string seatNumber, SeatCommandRequest? request, ClaimsPrincipal user, FlightCatalog flights, SeatMapCache maps, IGrainFactory grains) =>
-        RunAsync(SeatCommand.Hold, flightId, seatNumber, request, user, flights, maps, grains);
+    /// <summary>What every seat command needs besides its body: the route values, the caller and the services.</summary>
+    public readonly record struct SeatCommandScope(string FlightId, string SeatNumber, ClaimsPrincipal User, FlightCatalog Flights, SeatMapCache Maps, IGrainFactory Grains);
 
-    public static Task<Results<Ok<SeatResponse>, ProblemHttpResult>> Confirm(
-        string flightId, string seatNumber, SeatCommandRequest? request, ClaimsPrincipal user, FlightCatalog flights, SeatMapCache maps, IGrainFactory grains) =>
-        RunAsync(SeatCommand.Confirm, flightId, seatNumber, request, user, flights, maps, grains);
+    public static Task<Results<Ok<SeatResponse>, ProblemHttpResult>> Hold(SeatCommandRequest? request, [AsParameters] SeatCommandScope scope) =>
+        RunAsync(SeatCommand.Hold, request, scope);
 
-    public static Task<Results<Ok<SeatResponse>, ProblemHttpResult>> Release(
-        string flightId, string seatNumber, SeatCommandRequest? request, ClaimsPrincipal user, FlightCatalog flights, SeatMapCache maps, IGrainFactory grains) =>
-        RunAsync(SeatCommand.Release, flightId, seatNumber, request, user, flights, maps, grains);
+    public static Task<Results<Ok<SeatResponse>, ProblemHttpResult>> Confirm(SeatCommandRequest? request, [AsParameters] SeatCommandScope scope) =>
+        RunAsync(SeatCommand.Confirm, request, scope);
 
-    private static async Task<Results<Ok<SeatResponse>, ProblemHttpResult>> RunAsync(
-        SeatCommand command, string flightId, string seatNumber, SeatCommandRequest? request, ClaimsPrincipal user, FlightCatalog flights, SeatMapCache maps, IGrainFactory grains)
+    public static Task<Results<Ok<SeatResponse>, ProblemHttpResult>> Release(SeatCommandRequest? request, [AsParameters] SeatCommandScope scope) =>
+        RunAsync(SeatCommand.Release, request, scope);
+
+    private static async Task<Results<Ok<SeatResponse>, ProblemHttpResult>> RunAsync(SeatCommand command, SeatCommandRequest? request, SeatCommandScope scope)
     {
+        var (flightId, seatNumber, user, flights, maps, grains) = scope;
         if (string.IsNullOrWhiteSpace(request?.PassengerId))
         {
             return Problems.Validation("passengerId", "passengerId is required.");

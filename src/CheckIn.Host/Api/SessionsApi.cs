@@ -27,7 +27,7 @@ internal static class SessionsApi
         group.MapPost("", CreateSession)
             .WithName("CreateSession")
             .WithSummary("Find a booking by PNR and last name and start a passenger session.")
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(415).ProducesProblem(503);
+            .ProducesProblems(400, 401, 413, 415, 503);
         return group;
     }
 

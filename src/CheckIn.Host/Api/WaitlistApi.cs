@@ -28,7 +28,7 @@ internal static class WaitlistApi
         group.MapPost("", Join).WithName("JoinWaitlist")
             .WithSummary("Join the flight's waitlist for a seat of a kind (cabin, position), alone or together with others of the booking.")
             .AddEndpointFilter<IdempotencyFilter>()
-            .ProducesProblems(400, 401, 403, 404, 409, 415, 422, 503);
+            .ProducesProblems(400, 401, 403, 404, 409, 413, 415, 422, 503);
         group.MapGet("/{passengerId}", Get).WithName("GetWaitlistEntry")
             .WithSummary("The passenger's latest waitlist entry: status, place in line, assigned seats.")
             .ProducesProblems(401, 403, 404, 503);

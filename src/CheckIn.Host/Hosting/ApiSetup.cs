@@ -47,6 +47,10 @@ internal static partial class ApiSetup
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper, allowIntegerValues: false));
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        // Request bodies may carry only the documented properties (API-SPECIFICATION.yml: additionalProperties:
+        // false): an unknown one is 400 MALFORMED_REQUEST naming it, so a misspelt optional field is never ignored.
+        // Only reading is affected; responses are written as before.
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
     }
 
     public static WebApplication UseCheckInApi(this WebApplication app)
@@ -61,6 +65,7 @@ internal static partial class ApiSetup
             {
                 404 => Problems.Create(404, ProblemCodes.NotFound, $"No endpoint answers {http.Request.Method} {http.Request.Path}."),
                 405 => Problems.Create(405, ProblemCodes.MethodNotAllowed, $"{http.Request.Path} does not answer {http.Request.Method}; see the Allow header."),
+                413 => Problems.PayloadTooLarge(),
                 415 => Problems.Create(415, ProblemCodes.UnsupportedMediaType, "Send the body as application/json."),
                 _ => Problems.Create(status, ProblemCodes.MalformedRequest, $"The request to {http.Request.Path} was refused with status {status}."),
             };
@@ -68,6 +73,8 @@ internal static partial class ApiSetup
         });
         app.UseAuthentication();
         app.UseAuthorization();
+        // Before any endpoint (or routing's own 415/405 answer) reads or judges the body.
+        app.UseAdminKeyCheck();
 
         app.UseSwagger();
         app.UseSwaggerUI(o =>

@@ -13,7 +13,7 @@ public sealed class FakeTimeHost(WebApplicationFactory<Program> factory, FakeTim
 {
     public FakeTimeProvider Clock { get; } = clock;
 
-    public CheckInApi Api { get; } = new(factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+    public CheckInApi Api { get; } = new(factory.CreateContractCheckedClient());
 
     /// <summary>Moves the host's clock; timers fire on the calling thread, so never on a request's thread.</summary>
     public Task AdvanceAsync(TimeSpan by) => Task.Run(() => Clock.Advance(by));
@@ -43,7 +43,7 @@ public sealed class ApiFixture : IAsyncLifetime, IDisposable
         // SessionTokenClockTests), so the shared fake clock starts half an hour behind real time: tokens it issues stay
         // valid while the tests advance it by up to 30 minutes in all.
         var fakeTime = Task.Run(() => StartFakeTimeHost(new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-30))));
-        Api = new CheckInApi(_factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+        Api = new CheckInApi(_factory.CreateContractCheckedClient());
         FakeTime = await fakeTime;
     }
 
