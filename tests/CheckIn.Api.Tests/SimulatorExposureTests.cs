@@ -57,4 +57,16 @@ public sealed class SimulatorExposureTests
         Assert.Contains("CheckIn__Simulators__Enabled", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', failure.Message);
     }
+
+    [Fact]
+    public void A_simulator_setting_that_is_not_a_boolean_stops_start_up_naming_it()
+    {
+        var settings = IntegrationContainer.Settings(weight: null, payments: null);
+        settings["CheckIn:Simulators:Enabled"] = "yes";
+        using var services = IntegrationContainer.Build(settings);
+
+        var failure = Assert.ThrowsAny<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("CheckIn:Simulators:Enabled (CheckIn__Simulators__Enabled) must be true or false; got 'yes'.", failure.Message, StringComparison.Ordinal);
+    }
 }

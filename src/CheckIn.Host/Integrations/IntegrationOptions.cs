@@ -17,22 +17,6 @@ public sealed class IntegrationOptions
     public WeightClientOptions Weight { get; set; } = new();
 
     public PaymentClientOptions Payments { get; set; } = new();
-
-    /// <summary><c>CheckIn:Simulators</c>.</summary>
-    public SimulatorOptions Simulators { get; set; } = new();
-}
-
-/// <summary>
-/// <c>CheckIn:Simulators</c>: whether this host serves the Weight service and the payment simulator itself (under
-/// <c>/sim/weight</c> and <c>/sim/payments</c>, unauthenticated: anyone reaching the host can pay an intent or set a
-/// bag's weight) for each service whose <c>BaseUrl</c> is empty.
-/// </summary>
-public sealed class SimulatorOptions
-{
-    public const string EnabledKey = "CheckIn:Simulators:Enabled";
-
-    /// <summary>Unset: on in embedded mode, off in durable mode. True in durable mode logs a warning at start.</summary>
-    public bool? Enabled { get; set; }
 }
 
 /// <summary>What every remote call shares: where the service is, and the resilience around each call.</summary>
@@ -110,6 +94,11 @@ internal sealed class IntegrationOptionsValidator(InProcessSimulators simulators
     /// <summary>One line naming every setting that would fix it: a service without a BaseUrl needs its simulator.</summary>
     private void CheckServicesReachable(IntegrationOptions options, List<string> failures)
     {
+        if (simulators.InvalidSetting is { } invalid)
+        {
+            failures.Add($"{InProcessSimulators.EnabledKey} (CheckIn__Simulators__Enabled) must be true or false; got '{invalid}'.");
+            return;
+        }
         if (simulators.Enabled)
         {
             return;
@@ -123,10 +112,10 @@ internal sealed class IntegrationOptionsValidator(InProcessSimulators simulators
         {
             return;
         }
-        var why = simulators.Durable && options.Simulators.Enabled is null
+        var why = simulators.Durable && !simulators.Explicit
             ? "Durable mode (ConnectionStrings:Postgres) does not serve the in-process simulators"
             : "CheckIn:Simulators:Enabled is false";
-        failures.Add($"{why}: set {string.Join(" and ", missing)}, or {SimulatorOptions.EnabledKey}=true (CheckIn__Simulators__Enabled) to serve /sim/weight and /sim/payments from this host, unauthenticated (demo only).");
+        failures.Add($"{why}: set {string.Join(" and ", missing)}, or {InProcessSimulators.EnabledKey}=true (CheckIn__Simulators__Enabled) to serve /sim/weight and /sim/payments from this host, unauthenticated (demo only).");
     }
 
     private static void CheckRemote(string section, RemoteServiceOptions options, List<string> failures)

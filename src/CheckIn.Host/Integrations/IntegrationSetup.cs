@@ -143,21 +143,29 @@ public static partial class IntegrationSetup
 
 /// <summary>
 /// Which simulators this host serves itself, decided once from the configuration: those whose BaseUrl is empty, when
-/// <c>CheckIn:Simulators:Enabled</c> is true, or unset in embedded mode. Durable mode needs the real services or the
-/// explicit setting; <see cref="IntegrationOptionsValidator"/> refuses a host left without one.
+/// <c>CheckIn:Simulators:Enabled</c> is true, or unset in embedded mode. They answer unauthenticated (anyone reaching
+/// the host can pay an intent or set a bag's weight), so durable mode needs the real services or the explicit
+/// setting; <see cref="IntegrationOptionsValidator"/> refuses a host left without either, or with a value that is
+/// not a boolean (<see cref="InvalidSetting"/>).
 /// </summary>
-internal sealed record InProcessSimulators(bool Weight, bool Payments, bool Enabled, bool Durable)
+internal sealed record InProcessSimulators(bool Weight, bool Payments, bool Enabled, bool Explicit, bool Durable, string? InvalidSetting = null)
 {
+    public const string EnabledKey = "CheckIn:Simulators:Enabled";
+
     public static InProcessSimulators From(IConfiguration configuration)
     {
         var durable = RunMode.From(configuration).IsDurable;
-        // An unreadable value is reported by the options binder under its own name; until then it counts as unset.
-        var enabled = bool.TryParse(configuration[SimulatorOptions.EnabledKey], out var value) ? value : !durable;
+        var setting = configuration[EnabledKey];
+        var isExplicit = bool.TryParse(setting, out var value);
+        var invalid = !isExplicit && !string.IsNullOrWhiteSpace(setting) ? setting : null;
+        var enabled = isExplicit ? value : !durable && invalid is null;
         return new InProcessSimulators(
             Weight: enabled && string.IsNullOrWhiteSpace(configuration[$"{IntegrationOptions.Section}:Weight:BaseUrl"]),
             Payments: enabled && string.IsNullOrWhiteSpace(configuration[$"{IntegrationOptions.Section}:Payments:BaseUrl"]),
             Enabled: enabled,
-            Durable: durable);
+            Explicit: isExplicit,
+            Durable: durable,
+            InvalidSetting: invalid);
     }
 
     /// <summary>The mounted simulators' paths, for the log.</summary>
