@@ -175,6 +175,8 @@ internal sealed class BenchTarget : IAsyncDisposable
             PostgresConnectionString = new NpgsqlConnectionStringBuilder(postgres) { Database = _database }.ConnectionString;
             _environment["ConnectionStrings__Postgres"] = PostgresConnectionString;
             _environment["ConnectionStrings__Redis"] = redis;
+            // The journey scenario weighs bags and pays through the host's in-process simulators (opt-in when durable).
+            _environment["CheckIn__Simulators__Enabled"] = "true";
         }
         else if (Mode != "embedded")
         {

@@ -14,6 +14,7 @@ public static class ProblemCodes
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string InvalidCredentials = "INVALID_CREDENTIALS";
     public const string Unauthenticated = "UNAUTHENTICATED";
+    public const string SessionExpired = "SESSION_EXPIRED";
     public const string Forbidden = "FORBIDDEN";
     public const string AdminKeyInvalid = "ADMIN_KEY_INVALID";
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";

@@ -47,6 +47,9 @@ internal sealed class SessionTokens(IOptions<CheckInOptions> options, TimeProvid
         return (token, expires);
     }
 
+    /// <summary>How far a token's expiry and not-before may be off the host's clock (hosts of a cluster drift apart).</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
     public static SymmetricSecurityKey Key(CheckInOptions options) => new(Encoding.UTF8.GetBytes(options.TokenSigningKey!));
 
     public static void AddSessionAuthentication(IServiceCollection services)
@@ -64,28 +67,54 @@ internal sealed class SessionTokens(IOptions<CheckInOptions> options, TimeProvid
                     ValidAudience = Issuer,
                     IssuerSigningKey = Key(checkIn.Value),
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-                    ClockSkew = TimeSpan.FromSeconds(30),
-                    // Lifetimes are judged on the injected clock that issued them (a fake one in tests).
-                    LifetimeValidator = (notBefore, expires, _, parameters) =>
-                    {
-                        var now = time.GetUtcNow().UtcDateTime;
-                        return (notBefore is null || notBefore.Value <= now + parameters.ClockSkew)
-                            && expires is not null && expires.Value > now - parameters.ClockSkew;
-                    },
+                    ClockSkew = ClockSkew,
+                    // Lifetimes are judged on the injected clock that issued them (a fake one in tests). Throwing the
+                    // library's own exceptions (instead of answering false) lets the challenge tell expired from forged.
+                    LifetimeValidator = (notBefore, expires, _, parameters) => ValidateLifetime(notBefore, expires, time.GetUtcNow(), parameters.ClockSkew),
                 };
-                jwt.Events = new JwtBearerEvents
-                {
-                    OnChallenge = async context =>
-                    {
-                        context.HandleResponse();
-                        context.Response.Headers.WWWAuthenticate = "Bearer";
-                        await Problems.Create(401, ProblemCodes.Unauthenticated,
-                            "Send 'Authorization: Bearer <token>' with a token from POST /api/sessions that has not expired.")
-                            .ExecuteAsync(context.HttpContext);
-                    },
-                };
+                jwt.Events = new JwtBearerEvents { OnChallenge = ChallengeAsync };
             });
         services.AddAuthorization();
+    }
+
+    internal static bool ValidateLifetime(DateTime? notBefore, DateTime? expires, DateTimeOffset now, TimeSpan clockSkew)
+    {
+        var utcNow = now.UtcDateTime;
+        if (expires is null)
+        {
+            throw new SecurityTokenNoExpirationException("The token has no expiry.");
+        }
+        if (notBefore is { } from && from > utcNow + clockSkew)
+        {
+            throw new SecurityTokenNotYetValidException($"The token is not valid before {from:O}.") { NotBefore = from };
+        }
+        if (expires.Value <= utcNow - clockSkew)
+        {
+            throw new SecurityTokenExpiredException($"The token expired at {expires.Value:O}.") { Expires = expires.Value };
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// 401 with a challenge that says what went wrong: no token (<c>UNAUTHENTICATED</c>, a bare <c>Bearer</c>), an
+    /// expired one (<c>SESSION_EXPIRED</c>: sign in again) or one that is not ours or not intact (<c>UNAUTHENTICATED</c>,
+    /// <c>invalid_token</c>). The detail never echoes the token or the library's message.
+    /// </summary>
+    private static async Task ChallengeAsync(JwtBearerChallengeContext context)
+    {
+        context.HandleResponse();
+        var (code, challenge, detail) = context.AuthenticateFailure switch
+        {
+            null => (ProblemCodes.Unauthenticated, "Bearer",
+                "Send 'Authorization: Bearer <token>' with a token from POST /api/sessions."),
+            SecurityTokenExpiredException expired => (ProblemCodes.SessionExpired,
+                $"Bearer error=\"invalid_token\", error_description=\"The token expired at {expired.Expires:O}\"",
+                $"The session token expired at {expired.Expires:O} (tokens are accepted up to {ClockSkew.TotalSeconds:0} s past their expiresAt); start a new session with POST /api/sessions."),
+            _ => (ProblemCodes.Unauthenticated, "Bearer error=\"invalid_token\", error_description=\"The token is invalid\"",
+                "The bearer token is not a valid session token of this service (malformed, wrong signature, issuer or audience, or not yet valid); get one from POST /api/sessions."),
+        };
+        context.Response.Headers.WWWAuthenticate = challenge;
+        await Problems.Create(StatusCodes.Status401Unauthorized, code, detail).ExecuteAsync(context.HttpContext);
     }
 }
 

@@ -4,7 +4,8 @@ namespace CheckIn.Host.Integrations;
 
 /// <summary>
 /// How the host reaches the Weight service (<c>CheckIn:Weight</c>) and the payment provider (<c>CheckIn:Payments</c>).
-/// An empty <c>BaseUrl</c> means the in-process simulator this host mounts under <c>/sim/...</c>.
+/// An empty <c>BaseUrl</c> means the in-process simulator this host mounts under <c>/sim/...</c>, which only the
+/// embedded mode does by default (<c>CheckIn:Simulators:Enabled</c>).
 /// </summary>
 public sealed class IntegrationOptions
 {
@@ -62,7 +63,7 @@ public sealed class PaymentClientOptions : RemoteServiceOptions
 }
 
 /// <summary>Fails start-up with messages that name the setting to fix.</summary>
-internal sealed class IntegrationOptionsValidator : IValidateOptions<IntegrationOptions>
+internal sealed class IntegrationOptionsValidator(InProcessSimulators simulators) : IValidateOptions<IntegrationOptions>
 {
     public const int MinimumSecretLength = 32;
 
@@ -71,6 +72,7 @@ internal sealed class IntegrationOptionsValidator : IValidateOptions<Integration
     public ValidateOptionsResult Validate(string? name, IntegrationOptions options)
     {
         var failures = new List<string>();
+        CheckServicesReachable(options, failures);
         CheckRemote("CheckIn:Weight", options.Weight, failures);
         CheckRemote("CheckIn:Payments", options.Payments, failures);
         var payments = options.Payments;
@@ -87,6 +89,33 @@ internal sealed class IntegrationOptionsValidator : IValidateOptions<Integration
             failures.Add($"CheckIn:Payments:Currency must be three upper-case letters (ISO 4217), e.g. EUR; got '{payments.Currency}'.");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>One line naming every setting that would fix it: a service without a BaseUrl needs its simulator.</summary>
+    private void CheckServicesReachable(IntegrationOptions options, List<string> failures)
+    {
+        if (simulators.InvalidSetting is { } invalid)
+        {
+            failures.Add($"{InProcessSimulators.EnabledKey} (CheckIn__Simulators__Enabled) must be true or false; got '{invalid}'.");
+            return;
+        }
+        if (simulators.Enabled)
+        {
+            return;
+        }
+        var missing = new[]
+        {
+            options.Weight.IsInProcess ? "CheckIn:Weight:BaseUrl (CheckIn__Weight__BaseUrl)" : null,
+            options.Payments.IsInProcess ? "CheckIn:Payments:BaseUrl (CheckIn__Payments__BaseUrl)" : null,
+        }.OfType<string>().ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+        var why = simulators.Durable && !simulators.Explicit
+            ? "Durable mode (ConnectionStrings:Postgres) does not serve the in-process simulators"
+            : "CheckIn:Simulators:Enabled is false";
+        failures.Add($"{why}: set {string.Join(" and ", missing)}, or {InProcessSimulators.EnabledKey}=true (CheckIn__Simulators__Enabled) to serve /sim/weight and /sim/payments from this host, unauthenticated (demo only).");
     }
 
     private static void CheckRemote(string section, RemoteServiceOptions options, List<string> failures)

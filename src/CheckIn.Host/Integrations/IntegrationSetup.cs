@@ -10,7 +10,7 @@ using CheckIn.Host.Hosting;
 namespace CheckIn.Host.Integrations;
 
 /// <summary>The Weight service and the payment provider: options, resilient HTTP clients and the in-process simulators.</summary>
-public static class IntegrationSetup
+public static partial class IntegrationSetup
 {
     public const string WebhookPath = "/api/payments/webhook";
 
@@ -45,9 +45,7 @@ public static class IntegrationSetup
         services.TryAddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<PaymentProviderClient>());
         services.TryAddSingleton<PaymentWebhookVerifier>();
 
-        var inProcess = new InProcessSimulators(
-            Weight: string.IsNullOrWhiteSpace(configuration[$"{IntegrationOptions.Section}:Weight:BaseUrl"]),
-            Payments: string.IsNullOrWhiteSpace(configuration[$"{IntegrationOptions.Section}:Payments:BaseUrl"]));
+        var inProcess = InProcessSimulators.From(configuration);
         services.TryAddSingleton(inProcess);
         if (inProcess.Weight)
         {
@@ -68,12 +66,20 @@ public static class IntegrationSetup
         return services;
     }
 
-    /// <summary>Mounts the in-process simulators (only those in use) under <c>/sim/weight</c> and <c>/sim/payments</c>, outside swagger.json.</summary>
+    /// <summary>
+    /// Mounts the in-process simulators (only those in use) under <c>/sim/weight</c> and <c>/sim/payments</c>, outside
+    /// swagger.json; a durable host that serves them (<c>CheckIn:Simulators:Enabled=true</c>) says so in a warning.
+    /// </summary>
     public static WebApplication MapCheckInIntegrations(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var inProcess = app.Services.GetService<InProcessSimulators>()
             ?? throw new InvalidOperationException("Call services.AddCheckInIntegrations(...) before MapCheckInIntegrations().");
+        if (inProcess.Durable && (inProcess.Weight || inProcess.Payments))
+        {
+            LogSimulatorsInDurableMode(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(IntegrationSetup)),
+                inProcess.Describe());
+        }
         if (inProcess.Weight)
         {
             app.MapWeightService(WeightServiceClient.InProcessPath).ExcludeFromDescription().AllowAnonymous();
@@ -84,6 +90,9 @@ public static class IntegrationSetup
         }
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Durable mode with CheckIn:Simulators:Enabled=true: this host serves {Simulators} without authentication, so anyone who reaches it can pay payment intents, list them or change a bag's weight. Set CheckIn:Weight:BaseUrl and CheckIn:Payments:BaseUrl for anything but a demo.")]
+    private static partial void LogSimulatorsInDurableMode(ILogger logger, string simulators);
 
     private static void AddResilientClient(IServiceCollection services, string name, Func<IntegrationOptions, RemoteServiceOptions> select)
     {
@@ -132,5 +141,34 @@ public static class IntegrationSetup
     }
 }
 
-/// <summary>Which simulators this host serves itself, decided once from the configuration.</summary>
-internal sealed record InProcessSimulators(bool Weight, bool Payments);
+/// <summary>
+/// Which simulators this host serves itself, decided once from the configuration: those whose BaseUrl is empty, when
+/// <c>CheckIn:Simulators:Enabled</c> is true, or unset in embedded mode. They answer unauthenticated (anyone reaching
+/// the host can pay an intent or set a bag's weight), so durable mode needs the real services or the explicit
+/// setting; <see cref="IntegrationOptionsValidator"/> refuses a host left without either, or with a value that is
+/// not a boolean (<see cref="InvalidSetting"/>).
+/// </summary>
+internal sealed record InProcessSimulators(bool Weight, bool Payments, bool Enabled, bool Explicit, bool Durable, string? InvalidSetting = null)
+{
+    public const string EnabledKey = "CheckIn:Simulators:Enabled";
+
+    public static InProcessSimulators From(IConfiguration configuration)
+    {
+        var durable = RunMode.From(configuration).IsDurable;
+        var setting = configuration[EnabledKey];
+        var isExplicit = bool.TryParse(setting, out var value);
+        var invalid = !isExplicit && !string.IsNullOrWhiteSpace(setting) ? setting : null;
+        var enabled = isExplicit ? value : !durable && invalid is null;
+        return new InProcessSimulators(
+            Weight: enabled && string.IsNullOrWhiteSpace(configuration[$"{IntegrationOptions.Section}:Weight:BaseUrl"]),
+            Payments: enabled && string.IsNullOrWhiteSpace(configuration[$"{IntegrationOptions.Section}:Payments:BaseUrl"]),
+            Enabled: enabled,
+            Explicit: isExplicit,
+            Durable: durable,
+            InvalidSetting: invalid);
+    }
+
+    /// <summary>The mounted simulators' paths, for the log.</summary>
+    public string Describe() => string.Join(" and ",
+        new[] { Weight ? WeightServiceClient.InProcessPath : null, Payments ? PaymentProviderClient.InProcessPath : null }.OfType<string>());
+}

@@ -71,6 +71,8 @@ internal sealed record HostSettings
         ["CheckIn__AdminKey"] = AdminKey,
         ["CheckIn__TokenSigningKey"] = SigningKey,
         ["CheckIn__Payments__WebhookSecret"] = WebhookSecret,
+        // The hosts weigh bags and take payments with their own in-process simulators (durable mode needs the opt-in).
+        ["CheckIn__Simulators__Enabled"] = "true",
         ["CheckIn__HoldDuration"] = HoldDuration?.ToString("c", CultureInfo.InvariantCulture),
         // Two Polly lines per grain placement would bury what matters when a failing test prints the output.
         ["Logging__LogLevel__Polly"] = "Warning",
