@@ -46,11 +46,22 @@ public static class PostgresSiloExtensions
     }
 
     /// <summary>
+    /// The per-host connection cap when the connection string sets no <c>Maximum Pool Size</c>. Four hosts use at
+    /// most 80 connections, so they fit a stock PostgreSQL (<c>max_connections</c> 100, 3 reserved for superusers)
+    /// beside an admin session and a migration. A connection string that names the key (any of Npgsql's spellings:
+    /// <c>Maximum Pool Size</c>, <c>Max Pool Size</c>, <c>MaxPoolSize</c>) keeps its own value.
+    /// </summary>
+    public const int DefaultMaxPoolSize = 20;
+
+    /// <summary>
     /// The one connection pool, tuned for many small statements unless the connection string says otherwise:
     /// Npgsql prepares the storage, reminder and audit statements after their second use (PostgreSQL then skips
     /// parsing and planning them), and a connection going back to the pool is not reset (nothing here leaves
     /// session state behind), which saves server work per statement. A <c>Max Auto Prepare</c> in the connection
-    /// string overrides the first.
+    /// string overrides the first. The pool holds at most <see cref="DefaultMaxPoolSize"/> connections unless the
+    /// connection string sets <c>Maximum Pool Size</c>; a caller beyond the cap waits for a free connection (up to
+    /// the connection string's <c>Timeout</c>, 15 s by default) and then fails with an <see cref="NpgsqlException"/>,
+    /// which the API answers with 503.
     /// </summary>
     public static NpgsqlDataSource CreateDataSource(string connectionString)
     {
@@ -66,7 +77,19 @@ public static class PostgresSiloExtensions
                 csb.AutoPrepareMinUsages = 2;
             }
         }
+        if (!SetsMaxPoolSize(connectionString))
+        {
+            csb.MaxPoolSize = Math.Max(DefaultMaxPoolSize, csb.MinPoolSize);
+        }
         csb.NoResetOnClose = true;
         return builder.Build();
+    }
+
+    /// <summary>Whether the connection string names the pool cap itself (keys compare without case and spaces).</summary>
+    private static bool SetsMaxPoolSize(string connectionString)
+    {
+        var keys = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>();
+        return keys.Select(k => k.Replace(" ", "", StringComparison.Ordinal))
+            .Any(k => k.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase) || k.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase));
     }
 }
