@@ -45,7 +45,7 @@ public sealed class DataSourceTests(DurableServicesFixture services)
         Assert.Equal(PostgresSiloExtensions.DefaultMaxPoolSize, new NpgsqlConnectionStringBuilder(stock.ConnectionString).MaxPoolSize);
         Assert.True(4 * PostgresSiloExtensions.DefaultMaxPoolSize <= 100 - 3 - 10, "four hosts must fit a stock server beside admin sessions");
 
-        foreach (var (setting, expected) in new[] { ("Maximum Pool Size=100", 100), ("Max Pool Size=7", 7), ("maxpoolsize=9", 9) })
+        foreach (var (setting, expected) in new[] { ("Maximum Pool Size=100", 100), ("maximum pool size=7", 7), ("MaxPoolSize=9", 9) })
         {
             await using var given = PostgresSiloExtensions.CreateDataSource($"Host=127.0.0.1;Username=u;{setting}");
             Assert.Equal(expected, new NpgsqlConnectionStringBuilder(given.ConnectionString).MaxPoolSize);

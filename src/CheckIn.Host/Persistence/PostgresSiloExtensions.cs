@@ -48,8 +48,8 @@ public static class PostgresSiloExtensions
     /// <summary>
     /// The per-host connection cap when the connection string sets no <c>Maximum Pool Size</c>. Four hosts use at
     /// most 80 connections, so they fit a stock PostgreSQL (<c>max_connections</c> 100, 3 reserved for superusers)
-    /// beside an admin session and a migration. A connection string that names the key (any of Npgsql's spellings:
-    /// <c>Maximum Pool Size</c>, <c>Max Pool Size</c>, <c>MaxPoolSize</c>) keeps its own value.
+    /// beside an admin session and a migration. A connection string that names the key (either of Npgsql's spellings,
+    /// <c>Maximum Pool Size</c> or <c>MaxPoolSize</c>, any case) keeps its own value.
     /// </summary>
     public const int DefaultMaxPoolSize = 20;
 
