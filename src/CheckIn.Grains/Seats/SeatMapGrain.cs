@@ -3,6 +3,7 @@ using CheckIn.Contracts.Flights;
 using CheckIn.Contracts.Seats;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using CheckIn.Grains.Storage;
 using Orleans.Storage;
 
 namespace CheckIn.Grains.Seats;
@@ -18,6 +19,7 @@ internal sealed partial class SeatMapGrain(
     [PersistentState(SeatMapGrain.StateName, StorageNames.Default)] IPersistentState<SeatMapState> state,
     TimeProvider time,
     IOptions<SeatHoldOptions> options,
+    IOptions<GrainStorageOptions> storage,
     ILogger<SeatMapGrain> logger) : Grain, ISeatMapGrain
 {
     internal const string StateName = "seat-map";
@@ -64,6 +66,12 @@ internal sealed partial class SeatMapGrain(
     {
         if (_index is null || _superseded || (_storedClean && !_changed))
         {
+            return;
+        }
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && !storage.Value.OutlivesSilo)
+        {
+            // In-memory storage stops with this silo: the snapshot would be lost anyway, and the write could only
+            // fail (a hundred error lines per shutdown on a busy host).
             return;
         }
         try

@@ -64,6 +64,7 @@ internal static class SiloSetup
             else
             {
                 silo.AddMemoryGrainStorage(StorageNames.Default, o => o.GrainStorageSerializer = new JsonGrainStorageSerializer());
+                silo.Services.Configure<GrainStorageOptions>(o => o.OutlivesSilo = false);
                 silo.UseInMemoryReminderService();
                 silo.Services.AddSingleton<IAuditLog, InMemoryAuditLog>();
                 silo.Services.AddSingleton<ICheckInAuditLog, InMemoryCheckInAuditLog>();

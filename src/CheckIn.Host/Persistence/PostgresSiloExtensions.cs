@@ -1,3 +1,4 @@
+using CheckIn.Grains;
 using CheckIn.Grains.Storage;
 using CheckIn.Grains.Audit;
 using Npgsql;
@@ -8,14 +9,11 @@ namespace CheckIn.Host.Persistence;
 /// <summary>Everything the silo keeps in PostgreSQL: grain state, reminders and the seat, check-in and waitlist audit trails.</summary>
 public static class PostgresSiloExtensions
 {
-    /// <summary>The grain storage name that grains use in <c>[PersistentState(..., "checkin")]</c>.</summary>
-    public const string StorageName = "checkin";
-
     /// <summary>The ADO.NET invariant of Npgsql; the Orleans providers default to SQL Server without it.</summary>
     public const string NpgsqlInvariant = "Npgsql";
 
     /// <summary>
-    /// Registers ADO.NET grain storage <see cref="StorageName"/> (JSON without CLR type names), ADO.NET reminders and
+    /// Registers ADO.NET grain storage <see cref="StorageNames.Default"/> (JSON without CLR type names), ADO.NET reminders and
     /// the audit logs (<see cref="IAuditLog"/>, <see cref="ICheckInAuditLog"/>, <see cref="IWaitlistAuditLog"/>), all sharing one <see cref="NpgsqlDataSource"/> (one connection pool).
     /// The schema must exist first: run <see cref="SchemaMigrator.MigrateAsync"/> before the silo starts.
     /// </summary>
@@ -29,7 +27,7 @@ public static class PostgresSiloExtensions
         silo.Services.AddSingleton<ICheckInAuditLog>(sp => new PostgresCheckInAuditLog(sp.GetRequiredService<NpgsqlDataSource>()));
         silo.Services.AddSingleton<IWaitlistAuditLog>(sp => new PostgresWaitlistAuditLog(sp.GetRequiredService<NpgsqlDataSource>()));
 
-        silo.AddAdoNetGrainStorage(StorageName, options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
+        silo.AddAdoNetGrainStorage(StorageNames.Default, options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
         {
             o.Invariant = NpgsqlInvariant;
             o.DataSource = dataSource;
