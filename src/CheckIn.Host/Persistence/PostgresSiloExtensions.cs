@@ -31,7 +31,7 @@ public static class PostgresSiloExtensions
         {
             o.Invariant = NpgsqlInvariant;
             o.DataSource = dataSource;
-            o.GrainStorageSerializer = new JsonGrainStorageSerializer();
+            o.GrainStorageSerializer = GrainStateJson.CreateSerializer();
         }));
 
         silo.UseAdoNetReminderService(options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
