@@ -6,6 +6,10 @@
 #
 # Both listen on 127.0.0.1 only, on the first free port from 55432 (PostgreSQL) and 56379 (Redis) upward.
 # PostgreSQL keeps fsync and synchronous_commit on: durability tests depend on acknowledged writes surviving.
+# Otherwise it runs on stock settings (max_connections 100) and the connection string has no pool settings, as
+# README shows it: the hosts' own connection cap is what keeps them within the server's limit. The server log
+# (<dir>/pg/server.log, each line with its SQLSTATE) is exported as CHECKIN_TEST_POSTGRES_LOG so tests can check
+# that PostgreSQL never refused a connection (53300 too many clients).
 set -euo pipefail
 
 PG_BIN=/usr/lib/postgresql/15/bin
@@ -96,7 +100,7 @@ port = $pg_port
 unix_socket_directories = ''
 fsync = on
 synchronous_commit = on
-max_connections = 200
+log_line_prefix = '%m [%p] %e '
 EOF
   as_postgres "'$PG_BIN/pg_ctl' -D '$dir/pg/data' -l '$dir/pg/server.log' -w -t 30 start" >/dev/null \
     || die "PostgreSQL did not start; see $dir/pg/server.log"
@@ -118,7 +122,8 @@ EOF
   "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$pg_port" -q || die "PostgreSQL does not answer on port $pg_port"
 
   cat >"$dir/env" <<EOF
-export CHECKIN_TEST_POSTGRES='Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=checkin;Pooling=true;Maximum Pool Size=50'
+export CHECKIN_TEST_POSTGRES='Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=checkin'
+export CHECKIN_TEST_POSTGRES_LOG='$dir/pg/server.log'
 export CHECKIN_TEST_REDIS='127.0.0.1:$redis_port'
 EOF
   echo "services.sh: PostgreSQL on 127.0.0.1:$pg_port, Redis on 127.0.0.1:$redis_port; source $dir/env"

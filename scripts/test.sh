@@ -24,7 +24,7 @@ if ! bash "$root/scripts/services.sh" start "$work/services"; then
 fi
 # shellcheck disable=SC1091
 source "$work/services/env"
-export CHECKIN_TEST_POSTGRES CHECKIN_TEST_REDIS
+export CHECKIN_TEST_POSTGRES CHECKIN_TEST_POSTGRES_LOG CHECKIN_TEST_REDIS
 
 # The benchmark's seatmap smoke run compares the host with nginx serving the same bytes (Debian package).
 if [ ! -x /usr/sbin/nginx ] && ! command -v nginx >/dev/null 2>&1; then

@@ -29,6 +29,23 @@ public sealed class SeatRequestValidationTests(ApiFixture fixture)
     }
 
     [Theory]
+    [InlineData("""{"passengerId":5}""", "wrong type or format")]
+    [InlineData("[]", "wrong type or format")]
+    [InlineData("not json", "not valid JSON")]
+    [InlineData("""{"passengerId":""", "not valid JSON")]
+    public async Task The_detail_tells_a_wrong_type_from_text_that_is_not_json(string body, string expected)
+    {
+        var flightId = await _api.CreateFlightAsync();
+        var traveller = await _api.NewTravellerAsync(flightId);
+
+        using var response = await _api.PostRawAsync($"/api/flights/{flightId}/seats/3A/hold", body, token: traveller.Token);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, 400, "MALFORMED_REQUEST");
+        var detail = problem.GetProperty("detail").GetString();
+        Assert.True(detail?.Contains(expected, StringComparison.Ordinal) == true, $"detail '{detail}' should say '{expected}'");
+    }
+
+    [Theory]
     [InlineData("text/plain")]
     [InlineData("application/x-www-form-urlencoded")]
     public async Task A_body_that_is_not_json_is_a_415_unsupported_media_type(string contentType)

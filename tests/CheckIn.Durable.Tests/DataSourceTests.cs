@@ -37,4 +37,18 @@ public sealed class DataSourceTests(DurableServicesFixture services)
         Assert.Equal(7, chosen.MaxAutoPrepare);
         Assert.Equal(3, chosen.AutoPrepareMinUsages);
     }
+
+    [Fact]
+    public async Task The_pool_is_capped_per_host_unless_the_connection_string_sets_the_cap()
+    {
+        await using var stock = PostgresSiloExtensions.CreateDataSource("Host=127.0.0.1;Username=u;Database=checkin");
+        Assert.Equal(PostgresSiloExtensions.DefaultMaxPoolSize, new NpgsqlConnectionStringBuilder(stock.ConnectionString).MaxPoolSize);
+        Assert.True(4 * PostgresSiloExtensions.DefaultMaxPoolSize <= 100 - 3 - 10, "four hosts must fit a stock server beside admin sessions");
+
+        foreach (var (setting, expected) in new[] { ("Maximum Pool Size=100", 100), ("maximum pool size=7", 7), ("MaxPoolSize=9", 9) })
+        {
+            await using var given = PostgresSiloExtensions.CreateDataSource($"Host=127.0.0.1;Username=u;{setting}");
+            Assert.Equal(expected, new NpgsqlConnectionStringBuilder(given.ConnectionString).MaxPoolSize);
+        }
+    }
 }

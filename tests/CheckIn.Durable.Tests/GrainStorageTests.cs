@@ -1,3 +1,4 @@
+using CheckIn.Grains;
 using CheckIn.Durable.Tests.Infrastructure;
 using CheckIn.Durable.Tests.TestGrains;
 using CheckIn.Host.Persistence;
@@ -147,5 +148,5 @@ public sealed class GrainStorageTests(DurableServicesFixture services)
     }
 
     private static IGrainStorage StorageOf(InProcessSiloHandle silo) =>
-        silo.ServiceProvider.GetRequiredKeyedService<IGrainStorage>(PostgresSiloExtensions.StorageName);
+        silo.ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Default);
 }

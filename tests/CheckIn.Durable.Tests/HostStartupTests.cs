@@ -1,54 +1,99 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using CheckIn.Durable.Tests.Infrastructure;
 
 namespace CheckIn.Durable.Tests;
 
-/// <summary>A host started without a setting durable mode requires.</summary>
+/// <summary>
+/// Hosts that cannot start (a missing setting, an unreachable dependency, a taken port) say so in one line on
+/// stderr that names what to fix, and exit with code 1; hosts that are stopped with SIGTERM stop quietly.
+/// </summary>
 [Collection(HostProcessCollection.Name)]
-public sealed class HostStartupTests(DurableServicesFixture services, ITestOutputHelper log) : IDisposable
+public sealed partial class HostStartupTests(DurableServicesFixture services, ITestOutputHelper log) : IDisposable
 {
-    private static readonly TimeSpan ExitDeadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ExitDeadline = TimeSpan.FromSeconds(60);
 
     private readonly HostProcesses _hosts = new(log);
 
     [Fact]
-    public async Task Durable_mode_without_an_admin_key_exits_non_zero_naming_the_setting()
+    public async Task Durable_mode_without_an_admin_key_exits_1_naming_the_setting_in_one_line()
     {
         var db = await services.CreateDatabaseAsync();
         var host = _hosts.Start("host without admin key", HostSettings.For(services, db) with { AdminKey = null });
 
-        var exitCode = await host.WaitForExitAsync(ExitDeadline);
-
-        Assert.NotEqual(0, exitCode);
-        Assert.True(
-            host.Output.Contains("CheckIn:AdminKey", StringComparison.Ordinal) || host.Output.Contains("CheckIn__AdminKey", StringComparison.Ordinal),
-            $"The output does not name CheckIn:AdminKey:{Environment.NewLine}{host.Output}");
+        await AssertRefusedAsync(host, "CheckIn:AdminKey");
     }
 
     [Fact]
-    public async Task Durable_mode_without_a_payment_webhook_secret_exits_non_zero_naming_the_setting()
+    public async Task Durable_mode_without_a_payment_webhook_secret_exits_1_naming_the_setting_and_leaves_the_database_untouched()
     {
         var db = await services.CreateDatabaseAsync();
         var settings = HostSettings.For(services, db) with { Extra = new Dictionary<string, string?> { ["CheckIn__Payments__WebhookSecret"] = null } };
         var host = _hosts.Start("host without webhook secret", settings);
 
-        var exitCode = await host.WaitForExitAsync(ExitDeadline);
-
-        Assert.NotEqual(0, exitCode);
-        Assert.True(host.Output.Contains("CheckIn:Payments:WebhookSecret", StringComparison.Ordinal), $"The output does not name CheckIn:Payments:WebhookSecret:{Environment.NewLine}{host.Output}");
+        await AssertRefusedAsync(host, "CheckIn:Payments:WebhookSecret");
+        // Settings are checked before anything is changed: a host that will not run must not migrate the schema.
         Assert.Empty(await Db.StringsAsync(db, "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"));
     }
 
     [Fact]
-    public async Task A_host_that_refuses_to_start_leaves_the_database_untouched()
+    public async Task An_unreachable_postgres_exits_1_naming_the_connection_string_and_the_address()
     {
-        // Settings are checked before anything is changed: a host that will not run must not migrate the schema.
+        var settings = HostSettings.For(services, "Host=127.0.0.1;Port=1;Username=postgres;Database=checkin");
+        var host = _hosts.Start("host with unreachable PostgreSQL", settings);
+
+        await AssertRefusedAsync(host, "ConnectionStrings__Postgres: could not connect to 127.0.0.1:1");
+    }
+
+    [Fact]
+    public async Task An_embedded_host_whose_silo_port_is_taken_exits_1_naming_the_port_and_the_setting()
+    {
+        // Bound the way .NET binds Orleans's listener on Linux (ReuseAddress = SO_REUSEADDR + SO_REUSEPORT), which
+        // is what let a second silo start on the same port.
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Listen();
+        var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
+        var host = _hosts.Start("embedded host on a taken silo port", Embedded(HostSettings.For(services, "unused") with { SiloPort = port }));
+
+        await AssertRefusedAsync(host, $"Orleans:SiloPort (Orleans__SiloPort): port {port}");
+    }
+
+    [Fact]
+    public async Task A_durable_host_on_the_gateway_port_of_a_running_host_exits_1_and_the_running_host_keeps_serving()
+    {
         var db = await services.CreateDatabaseAsync();
-        var host = _hosts.Start("host without admin key", HostSettings.For(services, db) with { AdminKey = null });
+        var settings = HostSettings.For(services, db);
+        var running = _hosts.Start("running host", settings);
+        await running.WaitUntilReadyAsync();
 
-        Assert.NotEqual(0, await host.WaitForExitAsync(ExitDeadline));
+        var clone = _hosts.Start("host on the same gateway port", settings.Sibling() with { GatewayPort = settings.GatewayPort });
 
-        Assert.Empty(await Db.StringsAsync(db, "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"));
+        await AssertRefusedAsync(clone, $"Orleans:GatewayPort (Orleans__GatewayPort): port {settings.GatewayPort}");
+        (await running.Api.GetAsync("/health/ready")).Expect(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SIGTERM_after_seat_maps_were_used_logs_no_fail_or_crit_line_and_exits_0(bool durable)
+    {
+        var settings = HostSettings.For(services, durable ? await services.CreateDatabaseAsync() : "unused");
+        var host = _hosts.Start(durable ? "durable host" : "embedded host", durable ? settings : Embedded(settings));
+        await host.WaitUntilReadyAsync();
+        var booking = await host.Api.CreateBookingAsync();
+        (await host.Api.SeatCommandAsync("hold", booking, "2A", booking.FirstPassenger)).Expect(HttpStatusCode.OK);
+        await host.Api.SeatAsync(booking.FlightId, "2A");
+        (await host.Api.GetAsync("/api/flights/SH101/seatmap")).Expect(HttpStatusCode.OK);
+        // The maps are in use: each has written its "not clean" marker and has a clean snapshot to write at shutdown.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        host.Terminate();
+
+        Assert.Equal(0, await host.WaitForExitAsync(ExitDeadline));
+        Assert.Empty(LogLevelPrefix().Matches(host.Output).Select(m => m.Value));
     }
 
     [Fact]
@@ -108,4 +153,30 @@ public sealed class HostStartupTests(DurableServicesFixture services, ITestOutpu
     }
 
     public void Dispose() => _hosts.Dispose();
+
+    /// <summary>No PostgreSQL and no Redis: in-memory storage and localhost clustering.</summary>
+    private static HostSettings Embedded(HostSettings settings) => settings with
+    {
+        Extra = new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = null, ["ConnectionStrings__Redis"] = null },
+    };
+
+    private static async Task AssertRefusedAsync(HostProcess host, string expected)
+    {
+        var exitCode = await host.WaitForExitAsync(ExitDeadline);
+
+        var lines = host.ErrorOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(exitCode == 1, $"expected exit code 1, got {exitCode}:{Environment.NewLine}{host.Output}");
+        Assert.True(lines.Length == 1, $"expected one line on stderr, got {lines.Length}:{Environment.NewLine}{host.ErrorOutput}");
+        Assert.Contains(expected, lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", host.Output, StringComparison.Ordinal);
+        Assert.False(StackFrame().IsMatch(host.Output), $"the output has a stack trace:{Environment.NewLine}{host.Output}");
+    }
+
+    // A frame line as the console logger or the runtime prints it, after the test's seconds prefix.
+    [GeneratedRegex(@"^\s*\d+\.\d+\s+at \S+", RegexOptions.Multiline)]
+    private static partial Regex StackFrame();
+
+    // Console logger lines start with the level; the test prefixes each line with the seconds since start.
+    [GeneratedRegex(@"^\s*[\d.]+ (fail|crit): .*$", RegexOptions.Multiline)]
+    private static partial Regex LogLevelPrefix();
 }

@@ -3,6 +3,7 @@ using CheckIn.Contracts.Flights;
 using CheckIn.Contracts.Seats;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using CheckIn.Grains.Storage;
 using Orleans.Storage;
 
 namespace CheckIn.Grains.Seats;
@@ -18,6 +19,7 @@ internal sealed partial class SeatMapGrain(
     [PersistentState(SeatMapGrain.StateName, StorageNames.Default)] IPersistentState<SeatMapState> state,
     TimeProvider time,
     IOptions<SeatHoldOptions> options,
+    IOptions<GrainStorageOptions> storage,
     ILogger<SeatMapGrain> logger) : Grain, ISeatMapGrain
 {
     internal const string StateName = "seat-map";
@@ -27,6 +29,9 @@ internal sealed partial class SeatMapGrain(
 
     /// <summary>How long a deactivation waits for its clean snapshot to be written (one row: milliseconds normally).</summary>
     private static readonly TimeSpan DeactivationWriteTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many seats a rebuild asks at once.</summary>
+    internal const int RebuildBatchSize = 8;
 
     private string _flightId = "";
     // Null until the map is loaded or built; nothing is applied or swept before that.
@@ -61,6 +66,12 @@ internal sealed partial class SeatMapGrain(
     {
         if (_index is null || _superseded || (_storedClean && !_changed))
         {
+            return;
+        }
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && !storage.Value.OutlivesSilo)
+        {
+            // In-memory storage stops with this silo: the snapshot would be lost anyway, and the write could only
+            // fail (a hundred error lines per shutdown on a busy host).
             return;
         }
         try
@@ -139,12 +150,18 @@ internal sealed partial class SeatMapGrain(
 
         var rebuilt = SeatMapState.FromFlight(flight, version: -1);
         var index = rebuilt.IndexSeats();
-        var snapshots = await Task.WhenAll(flight.Seats.Select(s => GrainFactory.GetSeatGrain(_flightId, s.SeatNumber).GetAsync()));
-        foreach (var snapshot in snapshots)
+        // A few seats at a time: each seat's first read is a storage read, and a host's pool is small (see the
+        // Host's PostgreSQL cap). Fifty flights rebuilding at once then queue for connections instead of asking for
+        // thousands. Awaited in this turn, so nothing else sees a half-built map.
+        foreach (var batch in flight.Seats.Chunk(RebuildBatchSize))
         {
-            if (snapshot.IsSuccess)
+            var snapshots = await Task.WhenAll(batch.Select(s => GrainFactory.GetSeatGrain(_flightId, s.SeatNumber).GetAsync()));
+            foreach (var snapshot in snapshots)
             {
-                rebuilt.Apply(index, snapshot.Value);
+                if (snapshot.IsSuccess)
+                {
+                    rebuilt.Apply(index, snapshot.Value);
+                }
             }
         }
         state.State = rebuilt;

@@ -5,7 +5,7 @@ namespace CheckIn.Host.Api;
 
 /// <summary>
 /// Turns exceptions into problems: bad input (the framework's <see cref="BadHttpRequestException"/>) into 4xx that
-/// names the field, cluster outages into 503 with Retry-After, anything else into a logged 500.
+/// names the field, cluster and storage outages (wrapped or not) into 503 with Retry-After, anything else into a logged 500.
 /// </summary>
 internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExceptionHandler
 {
@@ -20,8 +20,7 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
                 Problems.Create(400, ProblemCodes.MalformedRequest, DescribeJsonError(json), FieldOf(json)),
             BadHttpRequestException bad =>
                 Problems.Create(bad.StatusCode, ProblemCodes.MalformedRequest, bad.Message),
-            TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Npgsql.NpgsqlException =>
-                Unavailable(httpContext, exception),
+            _ when IsUnavailable(exception) => Unavailable(httpContext, exception),
             _ => null,
         };
         if (result is null)
@@ -40,6 +39,39 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
         return Problems.Create(503, ProblemCodes.ServiceUnavailable, "The check-in cluster is briefly unavailable; retry shortly with the same Idempotency-Key.");
     }
 
+    /// <summary>
+    /// A cluster or storage outage anywhere in the chain: Orleans wraps a storage provider's failure (PostgreSQL's
+    /// 53300 "too many clients", a pool timeout) in an <see cref="OrleansException"/>, and the caller may see it inside
+    /// an <see cref="AggregateException"/>. Decided by type only, never by message text.
+    /// </summary>
+    internal static bool IsUnavailable(Exception exception)
+    {
+        var pending = new Stack<Exception>();
+        pending.Push(exception);
+        // A chain is short; the bound only guards against a cycle a hand-made exception could build.
+        for (var seen = 0; pending.Count > 0 && seen < 64; seen++)
+        {
+            var e = pending.Pop();
+            if (e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
+                or Orleans.Storage.InconsistentStateException or System.Data.Common.DbException)
+            {
+                return true;
+            }
+            if (e is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions)
+                {
+                    pending.Push(inner);
+                }
+            }
+            else if (e.InnerException is { } inner)
+            {
+                pending.Push(inner);
+            }
+        }
+        return false;
+    }
+
     private static JsonException? FindJsonError(Exception exception)
     {
         for (var e = exception.InnerException; e is not null; e = e.InnerException)
@@ -53,9 +85,15 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
     }
 
     private static string DescribeJsonError(JsonException json) =>
-        json.Message.Contains("could not be converted", StringComparison.Ordinal)
-            ? $"'{FieldOf(json)}' has a value of the wrong type or format."
-            : $"The request body is not valid JSON (near '{FieldOf(json)}', line {json.LineNumber + 1}).";
+        IsSyntaxError(json)
+            ? $"The request body is not valid JSON (near '{FieldOf(json)}', line {json.LineNumber + 1})."
+            : $"'{FieldOf(json)}' has a value of the wrong type or format.";
+
+    // Text that is not JSON fails in System.Text.Json's reader, whose exception is a subclass of JsonException (the
+    // serializer re-throws it wrapped, with the path); valid JSON that does not fit the target type is a plain
+    // JsonException. The type tells the two apart.
+    private static bool IsSyntaxError(JsonException json) =>
+        json.GetType() != typeof(JsonException) || (json.InnerException is JsonException inner && inner.GetType() != typeof(JsonException));
 
     private static string FieldOf(JsonException json) =>
         string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');

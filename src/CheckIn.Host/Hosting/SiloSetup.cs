@@ -63,7 +63,8 @@ internal static class SiloSetup
             }
             else
             {
-                silo.AddMemoryGrainStorage(StorageNames.Default, o => o.GrainStorageSerializer = new JsonGrainStorageSerializer());
+                silo.AddMemoryGrainStorage(StorageNames.Default, o => o.GrainStorageSerializer = GrainStateJson.CreateSerializer());
+                silo.Services.Configure<GrainStorageOptions>(o => o.OutlivesSilo = false);
                 silo.UseInMemoryReminderService();
                 silo.Services.AddSingleton<IAuditLog, InMemoryAuditLog>();
                 silo.Services.AddSingleton<ICheckInAuditLog, InMemoryCheckInAuditLog>();

@@ -1,3 +1,4 @@
+using CheckIn.Grains;
 using CheckIn.Grains.Storage;
 using CheckIn.Grains.Audit;
 using Npgsql;
@@ -8,14 +9,11 @@ namespace CheckIn.Host.Persistence;
 /// <summary>Everything the silo keeps in PostgreSQL: grain state, reminders and the seat, check-in and waitlist audit trails.</summary>
 public static class PostgresSiloExtensions
 {
-    /// <summary>The grain storage name that grains use in <c>[PersistentState(..., "checkin")]</c>.</summary>
-    public const string StorageName = "checkin";
-
     /// <summary>The ADO.NET invariant of Npgsql; the Orleans providers default to SQL Server without it.</summary>
     public const string NpgsqlInvariant = "Npgsql";
 
     /// <summary>
-    /// Registers ADO.NET grain storage <see cref="StorageName"/> (JSON without CLR type names), ADO.NET reminders and
+    /// Registers ADO.NET grain storage <see cref="StorageNames.Default"/> (JSON without CLR type names), ADO.NET reminders and
     /// the audit logs (<see cref="IAuditLog"/>, <see cref="ICheckInAuditLog"/>, <see cref="IWaitlistAuditLog"/>), all sharing one <see cref="NpgsqlDataSource"/> (one connection pool).
     /// The schema must exist first: run <see cref="SchemaMigrator.MigrateAsync"/> before the silo starts.
     /// </summary>
@@ -29,11 +27,11 @@ public static class PostgresSiloExtensions
         silo.Services.AddSingleton<ICheckInAuditLog>(sp => new PostgresCheckInAuditLog(sp.GetRequiredService<NpgsqlDataSource>()));
         silo.Services.AddSingleton<IWaitlistAuditLog>(sp => new PostgresWaitlistAuditLog(sp.GetRequiredService<NpgsqlDataSource>()));
 
-        silo.AddAdoNetGrainStorage(StorageName, options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
+        silo.AddAdoNetGrainStorage(StorageNames.Default, options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
         {
             o.Invariant = NpgsqlInvariant;
             o.DataSource = dataSource;
-            o.GrainStorageSerializer = new JsonGrainStorageSerializer();
+            o.GrainStorageSerializer = GrainStateJson.CreateSerializer();
         }));
 
         silo.UseAdoNetReminderService(options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
@@ -46,11 +44,22 @@ public static class PostgresSiloExtensions
     }
 
     /// <summary>
+    /// The per-host connection cap when the connection string sets no <c>Maximum Pool Size</c>. Four hosts use at
+    /// most 80 connections, so they fit a stock PostgreSQL (<c>max_connections</c> 100, 3 reserved for superusers)
+    /// beside an admin session and a migration. A connection string that names the key (either of Npgsql's spellings,
+    /// <c>Maximum Pool Size</c> or <c>MaxPoolSize</c>, any case) keeps its own value.
+    /// </summary>
+    public const int DefaultMaxPoolSize = 20;
+
+    /// <summary>
     /// The one connection pool, tuned for many small statements unless the connection string says otherwise:
     /// Npgsql prepares the storage, reminder and audit statements after their second use (PostgreSQL then skips
     /// parsing and planning them), and a connection going back to the pool is not reset (nothing here leaves
     /// session state behind), which saves server work per statement. A <c>Max Auto Prepare</c> in the connection
-    /// string overrides the first.
+    /// string overrides the first. The pool holds at most <see cref="DefaultMaxPoolSize"/> connections unless the
+    /// connection string sets <c>Maximum Pool Size</c>; a caller beyond the cap waits for a free connection (up to
+    /// the connection string's <c>Timeout</c>, 15 s by default) and then fails with an <see cref="NpgsqlException"/>,
+    /// which the API answers with 503.
     /// </summary>
     public static NpgsqlDataSource CreateDataSource(string connectionString)
     {
@@ -66,7 +75,19 @@ public static class PostgresSiloExtensions
                 csb.AutoPrepareMinUsages = 2;
             }
         }
+        if (!SetsMaxPoolSize(connectionString))
+        {
+            csb.MaxPoolSize = Math.Max(DefaultMaxPoolSize, csb.MinPoolSize);
+        }
         csb.NoResetOnClose = true;
         return builder.Build();
+    }
+
+    /// <summary>Whether the connection string names the pool cap itself (keys compare without case and spaces).</summary>
+    private static bool SetsMaxPoolSize(string connectionString)
+    {
+        var keys = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>();
+        return keys.Select(k => k.Replace(" ", "", StringComparison.Ordinal))
+            .Any(k => k.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase) || k.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase));
     }
 }

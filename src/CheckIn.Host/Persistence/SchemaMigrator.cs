@@ -31,7 +31,9 @@ public static partial class SchemaMigrator
 
         var files = FindMigrationFiles(sqlDirectory);
 
-        await using var connection = new NpgsqlConnection(connectionString);
+        // Its own unpooled connection: one per start, closed when done, never an idle one held beside the host's
+        // capped pool.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync(ct);
 
         await ExecuteAsync(connection, null, "SELECT pg_advisory_lock(@key)", ct, ("key", AdvisoryLockKey));

@@ -21,9 +21,18 @@ internal sealed partial class WebhookDeliveryService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var delivery in dispatcher.Reader.ReadAllAsync(stoppingToken))
+        try
         {
-            await SendAsync(delivery, stoppingToken);
+            await foreach (var delivery in dispatcher.Reader.ReadAllAsync(stoppingToken))
+            {
+                await SendAsync(delivery, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down is normal: the host logs a cancelled background service as failed unless its own stop
+            // did the cancelling, so end quietly. Undelivered events die with the in-memory simulator.
+            LogStopped(logger);
         }
     }
 
@@ -83,6 +92,9 @@ internal sealed partial class WebhookDeliveryService(
 
     private Uri? ResolveUrl(PaymentSimulatorOptions settings) =>
         !string.IsNullOrWhiteSpace(settings.WebhookUrl) ? new Uri(settings.WebhookUrl) : settings.WebhookUrlResolver?.Invoke(services);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook delivery stopped with the host")]
+    private static partial void LogStopped(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {EventId} ({EventType}) delivered on attempt {Attempt} with {StatusCode}")]
     private static partial void LogDelivered(ILogger logger, string eventId, string eventType, int attempt, int statusCode);

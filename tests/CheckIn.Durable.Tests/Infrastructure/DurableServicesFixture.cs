@@ -15,6 +15,7 @@ public sealed class DurableServicesFixture : IAsyncLifetime
 {
     public const string PostgresVariable = "CHECKIN_TEST_POSTGRES";
     public const string RedisVariable = "CHECKIN_TEST_REDIS";
+    public const string PostgresLogVariable = "CHECKIN_TEST_POSTGRES_LOG";
 
     private const string HowToStart =
         "Durable tests need real PostgreSQL and Redis: run `bash scripts/services.sh start /tmp/svc && source /tmp/svc/env` first.";
@@ -25,6 +26,7 @@ public sealed class DurableServicesFixture : IAsyncLifetime
     {
         ServerConnectionString = Require(PostgresVariable);
         RedisConfiguration = Require(RedisVariable);
+        PostgresLogPath = Require(PostgresLogVariable);
         SqlDirectory = Path.Combine(AppContext.BaseDirectory, "sql");
         if (!Directory.Exists(SqlDirectory) || Directory.GetFiles(SqlDirectory, "*.sql").Length == 0)
         {
@@ -36,6 +38,9 @@ public sealed class DurableServicesFixture : IAsyncLifetime
 
     public string RedisConfiguration { get; }
 
+    /// <summary>The test PostgreSQL's server log (scripts/services.sh: each line carries its SQLSTATE).</summary>
+    public string PostgresLogPath { get; }
+
     /// <summary>The schema files as the Host ships them (copied to the output folder).</summary>
     public string SqlDirectory { get; }
 
@@ -43,7 +48,7 @@ public sealed class DurableServicesFixture : IAsyncLifetime
     {
         try
         {
-            await using var connection = new NpgsqlConnection(ServerConnectionString);
+            await using var connection = new NpgsqlConnection(Db.Unpooled(ServerConnectionString));
             await connection.OpenAsync();
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
@@ -66,7 +71,7 @@ public sealed class DurableServicesFixture : IAsyncLifetime
     public async Task<string> CreateDatabaseAsync()
     {
         var name = $"checkin_test_{Guid.NewGuid():N}";
-        await using (var connection = new NpgsqlConnection(ServerConnectionString))
+        await using (var connection = new NpgsqlConnection(Db.Unpooled(ServerConnectionString)))
         {
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
@@ -88,7 +93,7 @@ public sealed class DurableServicesFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(ServerConnectionString);
+        await using var connection = new NpgsqlConnection(Db.Unpooled(ServerConnectionString));
         await connection.OpenAsync();
         foreach (var name in _databases)
         {

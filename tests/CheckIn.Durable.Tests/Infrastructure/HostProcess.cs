@@ -20,6 +20,7 @@ internal sealed class HostProcess : IDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _errorOutput = new();
     private readonly Stopwatch _sinceStart = Stopwatch.StartNew();
 
     private HostProcess(string name, HostSettings settings)
@@ -48,7 +49,17 @@ internal sealed class HostProcess : IDisposable
 
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            Append(e.Data);
+            if (e.Data is not null)
+            {
+                lock (_errorOutput)
+                {
+                    _errorOutput.AppendLine(e.Data);
+                }
+            }
+        };
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -83,7 +94,27 @@ internal sealed class HostProcess : IDisposable
         }
     }
 
+    /// <summary>What the process wrote to stderr alone, without timestamps.</summary>
+    public string ErrorOutput
+    {
+        get
+        {
+            lock (_errorOutput)
+            {
+                return _errorOutput.ToString();
+            }
+        }
+    }
+
     public static HostProcess Start(string name, HostSettings settings) => new(name, settings);
+
+    /// <summary>SIGTERM, as a container runtime or systemd stops a service.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        Append("[test] sent SIGTERM");
+    }
 
     /// <summary>Polls <c>GET /health/ready</c> until 200; fails early, with the output, if the process exits.</summary>
     public async Task WaitUntilReadyAsync()

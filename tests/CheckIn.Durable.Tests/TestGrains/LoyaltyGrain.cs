@@ -1,3 +1,4 @@
+using CheckIn.Grains;
 using CheckIn.Host.Persistence;
 
 namespace CheckIn.Durable.Tests.TestGrains;
@@ -30,7 +31,7 @@ internal sealed class LoyaltyState
 }
 
 internal sealed class LoyaltyGrain(
-    [PersistentState("loyalty", PostgresSiloExtensions.StorageName)] IPersistentState<LoyaltyState> state)
+    [PersistentState("loyalty", StorageNames.Default)] IPersistentState<LoyaltyState> state)
     : Grain, ILoyaltyGrain
 {
     public async Task Earn(string flightId, int miles, LoyaltyTier tier)

@@ -48,9 +48,9 @@ public sealed class SeatMapStateTests
         var map = SeatMapState.FromFlight(Flight, version: 0);
         map.Clean = true;
         map.Apply(map.IndexSeats(), new SeatSnapshot("SH101", "3C", SeatStatus.Held, "ABC123-1", Now.AddMinutes(2), 2, Now.AddSeconds(5)));
-        var serializer = new JsonGrainStorageSerializer();
+        var serializer = CheckIn.Grains.Storage.GrainStateJson.CreateSerializer();
 
-        var read = serializer.Deserialize<SeatMapState>(serializer.Serialize(map));
+        var read = serializer.Deserialize<SeatMapState>(serializer.Serialize(map))!;
 
         Assert.True(read.Clean);
         Assert.True(read.IsWellFormed());

@@ -49,7 +49,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             // Memory storage with Orleans's default storage serializer: what the Host's embedded mode runs.
-            silo.AddMemoryGrainStorage(StorageNames.Default, o => o.GrainStorageSerializer = new JsonGrainStorageSerializer());
+            silo.AddMemoryGrainStorage(StorageNames.Default, o => o.GrainStorageSerializer = GrainStateJson.CreateSerializer());
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<IAuditLog>(AuditLog);
             silo.Services.AddSingleton<ICheckInAuditLog>(CheckInAuditLog);

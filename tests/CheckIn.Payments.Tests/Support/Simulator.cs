@@ -16,12 +16,16 @@ internal sealed class Simulator(WebApplication app) : IAsyncDisposable
 
     public HttpClient Client { get; } = app.GetTestClient();
 
-    public static async Task<Simulator> StartAsync(Uri? webhookUrl = null, TimeProvider? time = null, int maxAttempts = 8)
+    public static async Task<Simulator> StartAsync(Uri? webhookUrl = null, TimeProvider? time = null, int maxAttempts = 8, ILoggerProvider? logs = null)
     {
         var app = PaymentSimulatorApp.Build([], builder =>
         {
             builder.WebHost.UseTestServer();
             builder.Logging.ClearProviders();
+            if (logs is not null)
+            {
+                builder.Logging.AddProvider(logs);
+            }
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["PaymentSimulator:WebhookUrl"] = (webhookUrl ?? Nowhere).ToString(),
@@ -60,6 +64,13 @@ internal sealed class Simulator(WebApplication app) : IAsyncDisposable
     {
         Client.Dispose();
         await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    /// <summary>Disposes the host without stopping it first: its background services are cancelled, not stopped.</summary>
+    public async ValueTask DisposeWithoutStopAsync()
+    {
+        Client.Dispose();
         await app.DisposeAsync();
     }
 }

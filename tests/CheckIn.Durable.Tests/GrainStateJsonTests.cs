@@ -4,9 +4,9 @@ using CheckIn.Host.Persistence;
 
 namespace CheckIn.Durable.Tests;
 
-public sealed class JsonGrainStorageSerializerTests
+public sealed class GrainStateJsonTests
 {
-    private readonly JsonGrainStorageSerializer _serializer = new();
+    private readonly Orleans.Storage.IGrainStorageSerializer _serializer = GrainStateJson.CreateSerializer();
 
     [Fact]
     public void A_renamed_state_class_reads_rows_written_by_the_old_one()
@@ -18,7 +18,7 @@ public sealed class JsonGrainStorageSerializerTests
             Notes = new Dictionary<string, int> { ["a"] = 1 },
         });
 
-        var read = _serializer.Deserialize<RenamedSeatState>(written);
+        var read = _serializer.Deserialize<RenamedSeatState>(written)!;
 
         Assert.Equal(Mood.Held, read.Status);
         Assert.Equal(["P1", "P2"], read.Holders);

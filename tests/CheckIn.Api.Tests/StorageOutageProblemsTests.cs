@@ -1,0 +1,69 @@
+using System.Text.Json;
+using CheckIn.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Runtime;
+using Orleans.Storage;
+
+namespace CheckIn.Api.Tests;
+
+/// <summary>
+/// A storage failure reaches the API wrapped the way Orleans wraps it (grain storage throws inside an
+/// <see cref="OrleansException"/>, a caller may see an <see cref="AggregateException"/>): it is an outage, 503.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class StorageOutageProblemsTests(ApiFixture fixture)
+{
+    private static readonly Dictionary<string, Func<Exception>> Outages = new(StringComparer.Ordinal)
+    {
+        ["53300 wrapped by Orleans"] = () => new OrleansException("Error from storage provider during ReadStateAsync",
+            new PostgresException("sorry, too many clients already", "FATAL", "FATAL", "53300")),
+        ["inconsistent state"] = () => new InconsistentStateException("Version conflict (WriteState)", "1", "2"),
+        ["inconsistent state wrapped by Orleans"] = () => new OrleansException("Error from storage provider", new InconsistentStateException("etag mismatch")),
+        ["pool timeout in an aggregate"] = () => new AggregateException(new OrleansException("storage",
+            new NpgsqlException("The connection pool has been exhausted", new TimeoutException()))),
+        ["timeout wrapped by Orleans"] = () => new OrleansException("storage", new TimeoutException("timed out")),
+    };
+
+    public static TheoryData<string> OutageNames => [.. Outages.Keys];
+
+    [Theory]
+    [MemberData(nameof(OutageNames))]
+    public async Task A_storage_failure_wrapped_or_not_answers_503_with_retry_after(string outage)
+    {
+        var (status, retryAfter, code) = await HandleAsync(Outages[outage]());
+
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, status);
+        Assert.Equal("2", retryAfter);
+        Assert.Equal("SERVICE_UNAVAILABLE", code);
+    }
+
+    [Fact]
+    public async Task A_wrapped_bug_is_still_a_500()
+    {
+        var (status, retryAfter, code) = await HandleAsync(new OrleansException("grain failed", new InvalidOperationException("a bug")));
+
+        Assert.Equal(StatusCodes.Status500InternalServerError, status);
+        Assert.Equal("", retryAfter);
+        Assert.Equal("INTERNAL_ERROR", code);
+    }
+
+    private async Task<(int Status, string RetryAfter, string? Code)> HandleAsync(Exception exception)
+    {
+        var services = fixture.Server.Services;
+        var handler = services.GetServices<IExceptionHandler>().Single();
+        var context = new DefaultHttpContext { RequestServices = services };
+        context.Request.Method = "GET";
+        context.Request.Path = "/api/flights/SH101/seatmap";
+        using var body = new MemoryStream();
+        context.Response.Body = body;
+
+        Assert.True(await handler.TryHandleAsync(context, exception, CancellationToken.None));
+
+        using var problem = JsonDocument.Parse(body.ToArray());
+        var code = problem.RootElement.TryGetProperty("code", out var c) ? c.GetString() : null;
+        return (context.Response.StatusCode, context.Response.Headers.RetryAfter.ToString(), code);
+    }
+}
