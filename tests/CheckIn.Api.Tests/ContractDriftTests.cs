@@ -94,6 +94,17 @@ public sealed class ContractDriftTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_webhook_body_over_its_own_64_KB_limit_is_413_payload_too_large_and_read_no_further()
+    {
+        // Under the server's limit, over the webhook's: the webhook refuses it before looking at the signature.
+        var big = $$"""{"id":"evt_1","reference":"{{new string('x', 70 * 1024)}}"}""";
+
+        using var webhook = await _api.PostRawAsync("/api/payments/webhook", big);
+
+        await ProblemAssert.IsProblemAsync(webhook, 413, "PAYLOAD_TOO_LARGE", "body");
+    }
+
+    [Fact]
     public async Task The_response_check_refuses_a_body_missing_a_required_property()
     {
         // A boarding pass without "bags": the drift this check was written to catch.

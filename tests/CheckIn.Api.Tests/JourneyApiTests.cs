@@ -35,7 +35,7 @@ public sealed class JourneyFixture : IAsyncLifetime
         });
         Payments = await IntegrationRemoteService.StartPaymentsAsync();
         // Short timeouts so that a slow Weight service answers 503 within a test.
-        var settings = IntegrationContainer.Settings(Weight.BaseUrl, Payments.BaseUrl, attemptTimeout: TimeSpan.FromMilliseconds(300));
+        var settings = IntegrationContainer.Settings(Weight.BaseUrl, Payments.BaseUrl, attemptTimeout: TimeSpan.FromSeconds(1));
         _host = new CheckInApiFactory().WithWebHostBuilder(builder =>
         {
             CheckInApiFactory.UseOwnSilo(builder);

@@ -33,6 +33,10 @@ internal static partial class PaymentWebhookApi
             LogRejected(logger, refused.Reason);
             return Problems.Create(401, ProblemCodes.WebhookSignatureInvalid, $"The webhook signature was not accepted ({refused.Reason}).", WebhookSignature.SignatureHeader);
         }
+        if (verification is PaymentWebhookVerification.TooLarge)
+        {
+            return Problems.PayloadTooLarge();
+        }
         if (verification is not PaymentWebhookVerification.Valid { Event: var e })
         {
             var reason = verification is PaymentWebhookVerification.Malformed malformed ? malformed.Reason : "unreadable body";

@@ -17,6 +17,9 @@ public abstract record PaymentWebhookVerification
     /// <summary>Missing or malformed signature headers, a stale timestamp, or a wrong signature (answer 401).</summary>
     public sealed record Unauthorized(WebhookCheck Reason) : PaymentWebhookVerification;
 
+    /// <summary>The body is larger than <see cref="PaymentWebhookVerifier.MaxBodyBytes"/>; read no further (answer 413).</summary>
+    public sealed record TooLarge : PaymentWebhookVerification;
+
     /// <summary>Correctly signed, but the body is not an event (answer 400).</summary>
     public sealed record Malformed(string Reason) : PaymentWebhookVerification;
 }
@@ -33,13 +36,13 @@ public sealed class PaymentWebhookVerifier(IOptions<IntegrationOptions> options,
         ArgumentNullException.ThrowIfNull(request);
         if (request.ContentLength > MaxBodyBytes)
         {
-            return new PaymentWebhookVerification.Malformed($"The body is larger than {MaxBodyBytes} bytes.");
+            return new PaymentWebhookVerification.TooLarge();
         }
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken);
         if (buffer.Length > MaxBodyBytes)
         {
-            return new PaymentWebhookVerification.Malformed($"The body is larger than {MaxBodyBytes} bytes.");
+            return new PaymentWebhookVerification.TooLarge();
         }
         return Verify(request.Headers[WebhookSignature.TimestampHeader], request.Headers[WebhookSignature.SignatureHeader],
             buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
