@@ -87,11 +87,12 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
     private static string DescribeJsonError(JsonException json) =>
         IsSyntaxError(json)
             ? $"The request body is not valid JSON (near '{FieldOf(json)}', line {json.LineNumber + 1})."
-            : $"'{FieldOf(json)}' has a value of the wrong type or format.";
+            : $"'{FieldOf(json)}' is not a property of this request, or its value has the wrong type or format.";
 
     // Text that is not JSON fails in System.Text.Json's reader, whose exception is a subclass of JsonException (the
     // serializer re-throws it wrapped, with the path); valid JSON that does not fit the target type is a plain
-    // JsonException. The type tells the two apart.
+    // JsonException, and so is a property the request type does not have (unknown properties are refused): the type
+    // tells syntax from content, and the message names both content cases.
     private static bool IsSyntaxError(JsonException json) =>
         json.GetType() != typeof(JsonException) || (json.InnerException is JsonException inner && inner.GetType() != typeof(JsonException));
 
