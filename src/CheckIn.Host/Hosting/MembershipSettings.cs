@@ -27,7 +27,7 @@ internal static class MembershipSettings
     /// The starting probe timeout (Orleans: 5 s). Orleans adapts the effective timeout, and the period between probes,
     /// to the measured round trips, between <see cref="MinProbeTimeout"/> and <see cref="MaxProbeTimeout"/>.
     /// </summary>
-    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The shortest probe period (Orleans: half of ProbeTimeout, 2.5 s). A silo is declared dead after
