@@ -108,6 +108,10 @@ public sealed class MembershipTests(DurableServicesFixture services, ITestOutput
         log.WriteLine($"In that window: {served} of {window.Count} seat commands succeeded ({ratio:P0}, target {ServedTarget:P0}); " +
                       $"failures by status: {string.Join(", ", window.Where(o => !o.Succeeded).GroupBy(o => o.Status).Select(g => $"{(int)g.Key}x{g.Count()}"))}.");
         log.WriteLine($"Commands before the kill: {before}; after detection: {after.Count(o => o.Succeeded)} of {after.Count} succeeded.");
+        foreach (var failed in outcomes.Where(o => !o.Succeeded && o.StartedAt >= killedAt).OrderBy(o => o.StartedAt))
+        {
+            log.WriteLine($"  failed: {failed.Command} {failed.Seat} by {failed.Passenger}, started {(failed.StartedAt - killedAt).TotalSeconds:F2} s after the kill, answered {(int)failed.Status} after {failed.Took.TotalSeconds:F2} s");
+        }
 
         // Invariants, from the audit trail every transition is written to before its 2xx.
         var confirmed = outcomes.Where(o => o.Command == "confirm" && o.Succeeded).GroupBy(o => (o.Seat, o.Passenger)).ToList();
@@ -223,6 +227,7 @@ public sealed class MembershipTests(DurableServicesFixture services, ITestOutput
         foreach (var command in new[] { "hold", "confirm", "release" })
         {
             var started = DateTimeOffset.UtcNow;
+            var clock = Stopwatch.StartNew();
             HttpStatusCode status;
             try
             {
@@ -232,7 +237,7 @@ public sealed class MembershipTests(DurableServicesFixture services, ITestOutput
             {
                 status = HttpStatusCode.BadGateway; // the host itself did not answer
             }
-            outcomes?.Add(new Outcome(command, seat, passenger, started, status));
+            outcomes?.Add(new Outcome(command, seat, passenger, started, clock.Elapsed, status));
         }
     }
 
@@ -262,7 +267,7 @@ public sealed class MembershipTests(DurableServicesFixture services, ITestOutput
         return null;
     }
 
-    private sealed record Outcome(string Command, string Seat, string Passenger, DateTimeOffset StartedAt, HttpStatusCode Status)
+    private sealed record Outcome(string Command, string Seat, string Passenger, DateTimeOffset StartedAt, TimeSpan Took, HttpStatusCode Status)
     {
         public bool Succeeded => (int)Status is >= 200 and < 300;
     }
