@@ -19,6 +19,13 @@ internal sealed class PassengerSeatState
 
     /// <summary>The seat is on an issued boarding pass: only the check-in may change it now.</summary>
     public bool LockedByCheckIn { get; set; }
+
+    /// <summary>
+    /// Seats whose call never answered (their silo was unreachable): they may or may not have become this passenger's.
+    /// Parked here so the passenger's next commands do not have to reach them first; each is resolved (released if it
+    /// turned out ours and is not <see cref="CurrentSeat"/>) as soon as it answers again.
+    /// </summary>
+    public List<string> UnresolvedSeats { get; set; } = [];
 }
 
 /// <summary>
@@ -31,14 +38,17 @@ internal sealed partial class PassengerSeatGrain(
 {
     private const string ReconcileReminder = "seat-move";
     private static readonly TimeSpan ReconcileDue = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan ResolveRetry = TimeSpan.FromSeconds(2);
 
     private string _flightId = "";
     private string _passengerId = "";
+    private IGrainTimer? _resolveTimer;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_flightId, _passengerId) = GrainKeys.Split(this.GetPrimaryKeyString());
         await ReconcileAsync();
+        ScheduleResolve();
     }
 
     public async Task<Result<SeatSnapshot>> HoldAsync(string seatNumber, CommandContext context)
@@ -80,8 +90,22 @@ internal sealed partial class PassengerSeatGrain(
             backstop = await this.RegisterOrUpdateReminder(ReconcileReminder, ReconcileDue, ReconcileDue);
         }
 
-        var result = await take(Seat(seatNumber));
+        Result<SeatSnapshot> result;
+        try
+        {
+            result = await take(Seat(seatNumber));
+        }
+        catch
+        {
+            // No answer (typically the seat's silo died and is not yet declared dead): the hold may or may not have
+            // landed. Park the seat instead of leaving it pending, or every later command of this passenger would ask
+            // that unreachable seat first.
+            state.State.PendingSeat = null;
+            Park(seatNumber);
+            throw;
+        }
         state.State.PendingSeat = null;
+        state.State.UnresolvedSeats.Remove(seatNumber);
         if (!result.IsSuccess)
         {
             // Storage still says "pending": harmless, the next activation asks the seat and finds it is not ours.
@@ -204,7 +228,18 @@ internal sealed partial class PassengerSeatGrain(
         {
             return;
         }
-        var seat = await Seat(pending).GetAsync();
+        Result<SeatSnapshot> seat;
+        try
+        {
+            seat = await Seat(pending).GetAsync();
+        }
+        catch
+        {
+            // Unreachable now: resolve it later rather than fail this passenger's command on it.
+            state.State.PendingSeat = null;
+            Park(pending);
+            return;
+        }
         var ours = seat.IsSuccess && seat.Value.PassengerId == _passengerId;
         var previous = state.State.CurrentSeat;
         if (ours && previous is not null && previous != pending)
@@ -222,11 +257,79 @@ internal sealed partial class PassengerSeatGrain(
 
     private async Task ReleasePreviousAsync(string previous, string replacement, CommandContext context)
     {
-        var released = await Seat(previous).ReleaseAsync(_passengerId, context with { Reason = $"replaced by seat {replacement}" });
+        Result<SeatSnapshot> released;
+        try
+        {
+            released = await Seat(previous).ReleaseAsync(_passengerId, context with { Reason = $"replaced by seat {replacement}" });
+        }
+        catch
+        {
+            // The new seat is ours; the old one does not answer. The move succeeded: release the old seat later.
+            Park(previous);
+            return;
+        }
         if (!released.IsSuccess)
         {
             // Already gone (expired and taken by someone else): nothing of ours to release.
             LogPreviousNotReleased(logger, _flightId, _passengerId, previous, released.Error.Code);
+        }
+    }
+
+    private void Park(string seatNumber)
+    {
+        if (!state.State.UnresolvedSeats.Contains(seatNumber))
+        {
+            state.State.UnresolvedSeats.Add(seatNumber);
+        }
+        LogParked(logger, _flightId, _passengerId, seatNumber);
+        ScheduleResolve();
+    }
+
+    private void ScheduleResolve()
+    {
+        if (state.State.UnresolvedSeats.Count == 0 || _resolveTimer is not null)
+        {
+            return;
+        }
+        _resolveTimer = this.RegisterGrainTimer(
+            static (grain, _) => grain.ResolveUnresolvedAsync(),
+            this,
+            new GrainTimerCreationOptions { DueTime = ResolveRetry, Period = ResolveRetry, Interleave = false, KeepAlive = true });
+    }
+
+    /// <summary>
+    /// Asks each parked seat again. One that answers is settled: released if it is ours but not the passenger's current
+    /// seat (the command that asked for it failed, so for the passenger it never happened), forgotten otherwise.
+    /// </summary>
+    private async Task ResolveUnresolvedAsync()
+    {
+        var settled = false;
+        foreach (var seatNumber in state.State.UnresolvedSeats.ToList())
+        {
+            try
+            {
+                var seat = await Seat(seatNumber).GetAsync();
+                if (seat.IsSuccess && seat.Value.PassengerId == _passengerId && state.State.CurrentSeat != seatNumber)
+                {
+                    var released = await Seat(seatNumber).ReleaseAsync(_passengerId, CommandContext.System("releasing a seat whose command failed"));
+                    LogUnresolvedReleased(logger, _flightId, _passengerId, seatNumber, released.IsSuccess);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                continue;
+            }
+            state.State.UnresolvedSeats.Remove(seatNumber);
+            settled = true;
+        }
+        if (settled)
+        {
+            await state.WriteStateAsync();
+        }
+        if (state.State.UnresolvedSeats.Count == 0)
+        {
+            _resolveTimer?.Dispose();
+            _resolveTimer = null;
         }
     }
 
@@ -242,6 +345,12 @@ internal sealed partial class PassengerSeatGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Passenger {PassengerId} on {FlightId}: interrupted hold of {SeatNumber} reconciled, adopted={Adopted}")]
     private static partial void LogReconciled(ILogger logger, string flightId, string passengerId, string seatNumber, bool adopted);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Passenger {PassengerId} on {FlightId}: seat {SeatNumber} did not answer; parked until it does")]
+    private static partial void LogParked(ILogger logger, string flightId, string passengerId, string seatNumber);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Passenger {PassengerId} on {FlightId}: seat {SeatNumber} from a failed command was ours and is released (released={Released})")]
+    private static partial void LogUnresolvedReleased(ILogger logger, string flightId, string passengerId, string seatNumber, bool released);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Passenger {PassengerId} on {FlightId}: previous seat {SeatNumber} was not theirs any more ({Code})")]
     private static partial void LogPreviousNotReleased(ILogger logger, string flightId, string passengerId, string seatNumber, FailureCode code);

@@ -5,7 +5,10 @@ using CheckIn.Contracts.Seats;
 using CheckIn.Contracts.Waitlist;
 using CheckIn.Grains.Audit;
 using Microsoft.Extensions.Logging;
+using CheckIn.Grains.Waitlist;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace CheckIn.Grains.Seats;
 
@@ -19,6 +22,7 @@ namespace CheckIn.Grains.Seats;
 /// </summary>
 internal sealed partial class SeatGrain(
     [PersistentState("seat", StorageNames.Default)] IPersistentState<SeatState> state,
+    [FromKeyedServices(StorageNames.Default)] IGrainStorage demandStorage,
     IAuditLog auditLog,
     TimeProvider time,
     IOptions<SeatHoldOptions> options,
@@ -189,13 +193,31 @@ internal sealed partial class SeatGrain(
 
     private async Task<SeatRecord> OfferIfWaitedForAsync(SeatRecord freed, CommandContext context, DateTimeOffset now, List<SeatAuditEvent> events)
     {
-        if (freed.Status != SeatStatus.Available || !await GrainFactory.GetWaitlistDemandGrain(_flightId).HasDemandAsync(_definition!.Cabin))
+        if (freed.Status != SeatStatus.Available || !await CabinIsWaitedForAsync())
         {
             return freed;
         }
         var offered = SeatRules.Offer(freed, now).Record;
         events.Add(NewEvent(freed, offered, null, CommandContext.System("offered to the waitlist") with { CorrelationId = context.CorrelationId }, now));
         return offered;
+    }
+
+    /// <summary>
+    /// Whether passengers of this seat's cabin wait, read from the demand row in grain storage (no call to another
+    /// grain or silo). Unreadable: assume they do. An offer nobody wants is harmless (the waitlist ends it and the seat
+    /// is AVAILABLE again); a release that fails, or a seat that skips the line, is not.
+    /// </summary>
+    private async Task<bool> CabinIsWaitedForAsync()
+    {
+        try
+        {
+            return await WaitlistDemand.HasDemandAsync(demandStorage, GrainFactory.GetWaitlistDemandGrain(_flightId).GetGrainId(), _definition!.Cabin);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogDemandUnreadable(logger, ex, _flightId, _seatNumber);
+            return true;
+        }
     }
 
     /// <summary>
@@ -352,6 +374,9 @@ internal sealed partial class SeatGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seat {FlightId}/{SeatNumber} {From} -> {To} passenger {PassengerId} by {Actor}: {Reason}")]
     private static partial void LogTransition(ILogger logger, string flightId, string seatNumber, SeatStatus from, SeatStatus to, string? passengerId, string actor, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seat {FlightId}/{SeatNumber}: the waitlist demand row could not be read; offering the freed seat to the waitlist")]
+    private static partial void LogDemandUnreadable(ILogger logger, Exception exception, string flightId, string seatNumber);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Seat {FlightId}/{SeatNumber}: {Count} audit events stay in the outbox; the audit log refused them")]
     private static partial void LogAuditAppendFailed(ILogger logger, Exception exception, string flightId, string seatNumber, int count);

@@ -1,5 +1,6 @@
 using CheckIn.Contracts.Flights;
 using CheckIn.Contracts.Waitlist;
+using Orleans.Storage;
 
 namespace CheckIn.Grains.Waitlist;
 
@@ -9,12 +10,13 @@ internal sealed class WaitlistDemandState
 }
 
 /// <summary>
-/// Which cabins of a flight have someone waiting. Written by the waitlist grain only (before it reports an entry
-/// WAITING, after the last entry of a cabin ends), read by seats as they become free. Persisted, so a seat never
-/// hears "nobody waits" because this grain lost its memory.
+/// Which cabins of a flight have someone waiting. Written by the waitlist grain only, through this grain (before it
+/// reports an entry WAITING, after the last entry of a cabin ends); this grain answers only once the row is stored.
+/// Seats read that stored row directly (<see cref="WaitlistDemand"/>), never this grain: a release must not wait on
+/// one per-flight grain, nor fail when that grain's silo is down.
 /// </summary>
 internal sealed class WaitlistDemandGrain(
-    [PersistentState("waitlist-demand", StorageNames.Default)] IPersistentState<WaitlistDemandState> state) : Grain, IWaitlistDemandGrain
+    [PersistentState(WaitlistDemand.StateName, StorageNames.Default)] IPersistentState<WaitlistDemandState> state) : Grain, IWaitlistDemandGrain
 {
     public Task<bool> HasDemandAsync(Cabin cabin) => Task.FromResult(state.State.Cabins.Contains(cabin));
 
@@ -35,5 +37,22 @@ internal sealed class WaitlistDemandGrain(
             await state.ReadStateAsync();
             throw;
         }
+    }
+}
+
+/// <summary>
+/// The demand flag as a freed seat reads it: from the row <see cref="WaitlistDemandGrain"/> stored, through grain
+/// storage, so the read touches no other silo. Exact: the waitlist awaits the stored "demand" before it writes a
+/// WAITING entry, so a seat freed after that reads it.
+/// </summary>
+internal static class WaitlistDemand
+{
+    public const string StateName = "waitlist-demand";
+
+    public static async Task<bool> HasDemandAsync(IGrainStorage storage, GrainId demandGrain, Cabin cabin)
+    {
+        var row = new GrainState<WaitlistDemandState>(new WaitlistDemandState());
+        await storage.ReadStateAsync(StateName, demandGrain, row);
+        return row.State?.Cabins.Contains(cabin) == true;
     }
 }

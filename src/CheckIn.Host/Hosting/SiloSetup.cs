@@ -38,6 +38,7 @@ internal static class SiloSetup
                 o.ClusterId = orleans.ClusterId;
                 o.ServiceId = orleans.ServiceId;
             });
+            silo.UseCheckInMembership(builder.Configuration);
 
             if (mode.UsesRedisClustering)
             {

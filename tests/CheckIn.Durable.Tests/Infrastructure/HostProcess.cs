@@ -116,12 +116,16 @@ internal sealed class HostProcess : IDisposable
         Append("[test] sent SIGTERM");
     }
 
+    /// <summary>When the process was started.</summary>
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
     /// <summary>Polls <c>GET /health/ready</c> until 200; fails early, with the output, if the process exits.</summary>
-    public async Task WaitUntilReadyAsync()
+    public async Task WaitUntilReadyAsync(TimeSpan? deadline = null)
     {
         var waited = Stopwatch.StartNew();
         var last = "no answer yet";
-        while (waited.Elapsed < ReadyDeadline)
+        var readyDeadline = deadline ?? ReadyDeadline;
+        while (waited.Elapsed < readyDeadline)
         {
             if (_process.HasExited)
             {
@@ -147,7 +151,7 @@ internal sealed class HostProcess : IDisposable
             }
             await Task.Delay(PollInterval);
         }
-        throw new TimeoutException($"{Name} was not ready within {ReadyDeadline.TotalSeconds} s (last answer: {last}).{Environment.NewLine}{Output}");
+        throw new TimeoutException($"{Name} was not ready within {readyDeadline.TotalSeconds} s (last answer: {last}).{Environment.NewLine}{Output}");
     }
 
     /// <summary>Waits for the process to end by itself; returns its exit code.</summary>
