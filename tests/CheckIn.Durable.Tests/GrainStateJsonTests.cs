@@ -1,6 +1,5 @@
 using CheckIn.Grains.Storage;
 using System.Text;
-using CheckIn.Host.Persistence;
 
 namespace CheckIn.Durable.Tests;
 

@@ -1,7 +1,6 @@
 using CheckIn.Grains;
 using CheckIn.Durable.Tests.Infrastructure;
 using CheckIn.Durable.Tests.TestGrains;
-using CheckIn.Host.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using Orleans.TestingHost;

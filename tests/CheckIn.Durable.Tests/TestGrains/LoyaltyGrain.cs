@@ -1,5 +1,4 @@
 using CheckIn.Grains;
-using CheckIn.Host.Persistence;
 
 namespace CheckIn.Durable.Tests.TestGrains;
 
