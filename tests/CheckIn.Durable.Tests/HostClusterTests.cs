@@ -13,12 +13,7 @@ public sealed class HostClusterTests(DurableServicesFixture services, ITestOutpu
     [Fact]
     public async Task Two_hosts_form_one_cluster_that_serves_a_seat_the_same_through_either_of_them()
     {
-        var db = await services.CreateMigratedDatabaseAsync();
-        var settingsA = HostSettings.For(services, db);
-        var a = _hosts.Start("host A", settingsA);
-        var b = _hosts.Start("host B", settingsA.Sibling());
-        await Task.WhenAll(a.WaitUntilReadyAsync(), b.WaitUntilReadyAsync());
-        await Task.WhenAll(WaitForActiveSilosAsync(a, 2), WaitForActiveSilosAsync(b, 2));
+        var (a, b) = await StartTwoHostClusterAsync();
 
         var booking = await a.Api.CreateBookingAsync();
         (await a.Api.SeatCommandAsync("hold", booking, "4D", booking.FirstPassenger)).Expect(HttpStatusCode.OK);
@@ -40,12 +35,7 @@ public sealed class HostClusterTests(DurableServicesFixture services, ITestOutpu
     [Fact]
     public async Task A_hold_through_one_host_is_in_yourSeats_through_the_other_at_once()
     {
-        var db = await services.CreateMigratedDatabaseAsync();
-        var settingsA = HostSettings.For(services, db);
-        var a = _hosts.Start("host A", settingsA);
-        var b = _hosts.Start("host B", settingsA.Sibling());
-        await Task.WhenAll(a.WaitUntilReadyAsync(), b.WaitUntilReadyAsync());
-        await Task.WhenAll(WaitForActiveSilosAsync(a, 2), WaitForActiveSilosAsync(b, 2));
+        var (a, b) = await StartTwoHostClusterAsync();
         var booking = await a.Api.CreateBookingAsync();
         var seatMap = $"/api/flights/{booking.FlightId}/seatmap";
 
@@ -98,6 +88,18 @@ public sealed class HostClusterTests(DurableServicesFixture services, ITestOutpu
     }
 
     public void Dispose() => _hosts.Dispose();
+
+    /// <summary>Two hosts on a fresh database, each ready and each seeing both silos active.</summary>
+    private async Task<(HostProcess A, HostProcess B)> StartTwoHostClusterAsync()
+    {
+        var db = await services.CreateMigratedDatabaseAsync();
+        var settingsA = HostSettings.For(services, db);
+        var a = _hosts.Start("host A", settingsA);
+        var b = _hosts.Start("host B", settingsA.Sibling());
+        await Task.WhenAll(a.WaitUntilReadyAsync(), b.WaitUntilReadyAsync());
+        await Task.WhenAll(WaitForActiveSilosAsync(a, 2), WaitForActiveSilosAsync(b, 2));
+        return (a, b);
+    }
 
     /// <summary>Asks the Orleans dashboard of <paramref name="host"/> until its cluster lists that many active silos.</summary>
     private static Task WaitForActiveSilosAsync(HostProcess host, int count) => Eventually.UntilAsync(

@@ -47,15 +47,7 @@ public sealed class MembershipTests(DurableServicesFixture services, ITestOutput
     [Fact]
     public async Task Killing_one_of_three_hosts_is_detected_within_5_s_while_the_survivors_keep_serving_seat_commands()
     {
-        var db = await services.CreateMigratedDatabaseAsync();
-        var settings = HostSettings.For(services, db);
-        HostProcess[] hosts =
-        [
-            _hosts.Start("host A", settings),
-            _hosts.Start("host B", settings.Sibling()),
-            _hosts.Start("host C", settings.Sibling()),
-        ];
-        await Task.WhenAll(hosts.Select(h => h.WaitUntilReadyAsync()));
+        var (db, settings, hosts) = await StartThreeHostsAsync();
         await using var membership = new RedisMembership(settings.Redis, settings.ClusterId);
         await membership.WaitForActiveAsync(hosts, TimeSpan.FromSeconds(30));
 
@@ -163,15 +155,7 @@ public sealed class MembershipTests(DurableServicesFixture services, ITestOutput
     [Fact]
     public async Task Three_hosts_keep_every_member_alive_while_both_cores_are_saturated_for_30_s()
     {
-        var db = await services.CreateMigratedDatabaseAsync();
-        var settings = HostSettings.For(services, db);
-        HostProcess[] hosts =
-        [
-            _hosts.Start("host A", settings),
-            _hosts.Start("host B", settings.Sibling()),
-            _hosts.Start("host C", settings.Sibling()),
-        ];
-        await Task.WhenAll(hosts.Select(h => h.WaitUntilReadyAsync()));
+        var (db, settings, hosts) = await StartThreeHostsAsync();
         await using var membership = new RedisMembership(settings.Redis, settings.ClusterId);
         await membership.WaitForActiveAsync(hosts, TimeSpan.FromSeconds(30));
         var booking = await hosts[0].Api.CreateBookingAsync();
@@ -234,6 +218,21 @@ public sealed class MembershipTests(DurableServicesFixture services, ITestOutput
                 yield return $"{row}{column}";
             }
         }
+    }
+
+    /// <summary>Three hosts of one cluster on a fresh database, each ready.</summary>
+    private async Task<(string Db, HostSettings Settings, HostProcess[] Hosts)> StartThreeHostsAsync()
+    {
+        var db = await services.CreateMigratedDatabaseAsync();
+        var settings = HostSettings.For(services, db);
+        HostProcess[] hosts =
+        [
+            _hosts.Start("host A", settings),
+            _hosts.Start("host B", settings.Sibling()),
+            _hosts.Start("host C", settings.Sibling()),
+        ];
+        await Task.WhenAll(hosts.Select(h => h.WaitUntilReadyAsync()));
+        return (db, settings, hosts);
     }
 
     /// <summary>Hold, confirm, release one seat; every answer recorded when <paramref name="outcomes"/> is given.</summary>
