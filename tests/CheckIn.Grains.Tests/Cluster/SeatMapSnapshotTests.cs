@@ -148,6 +148,32 @@ public sealed class SeatMapSnapshotTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_clean_snapshot_whose_catch_up_query_fails_is_rebuilt_from_the_seats()
+    {
+        var flight = await _grains.CreateFlightAsync();
+        var map = _grains.GetSeatMapGrain(flight);
+        await EnsureInactiveAsync(map);
+        SeatSnapshot held;
+        using (fixture.DroppedMapNotifications.Drop(flight))
+        {
+            held = (await _grains.HoldAsync(flight, "LOST03-1", "6F")).Ok();
+            await Eventually.Until(() => Task.FromResult(fixture.DroppedMapNotifications.DroppedFor(flight)), n => n >= 1, "the notification to be lost");
+        }
+        await EnsureInactiveAsync(map);
+
+        SeatMapView? view;
+        using (fixture.FailingSeatVersionQueries.Fail(flight))
+        {
+            view = await map.GetAsync();
+            Assert.Equal(1, fixture.FailingSeatVersionQueries.FailedFor(flight));
+        }
+
+        Assert.Equal(new SeatMapEntry("6F", SeatStatus.Held, held.HoldExpiresAt, "LOST03-1"), Entry(view, "6F"));
+        Assert.Equal(held.Version, view!.Version);
+        Assert.False((await ReadStoredAsync(map)).State!.Clean, "a rebuilt, live map's snapshot must not claim to be clean");
+    }
+
+    [Fact]
     public async Task A_map_without_a_snapshot_is_built_from_the_seats_and_then_stored()
     {
         var flight = await _grains.CreateFlightAsync();
