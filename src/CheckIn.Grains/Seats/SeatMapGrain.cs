@@ -215,6 +215,11 @@ internal sealed partial class SeatMapGrain(
         {
             LogCaughtUp(logger, _flightId, behind.Count);
         }
+        if (map.WrittenAt is null)
+        {
+            // A row older than the write time read the flight's whole history: give the next load a time to start from.
+            _changed = true;
+        }
         _index = index;
         _storedClean = true;
         _view = null;
