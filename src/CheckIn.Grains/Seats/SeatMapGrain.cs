@@ -128,7 +128,7 @@ internal sealed partial class SeatMapGrain(
         }
         finally
         {
-            // Nobody may read this map for a while; the next read loads the snapshot with one storage read.
+            // Nobody may read this map for a while; the next read loads the snapshot with one storage read (and one audit query).
             DeactivateOnIdle();
         }
     }
