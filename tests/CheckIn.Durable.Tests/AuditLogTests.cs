@@ -58,6 +58,31 @@ public sealed class AuditLogTests(DurableServicesFixture services)
             await Db.StringsAsync(db, "SELECT from_status || '>' || to_status FROM seat_events ORDER BY 1"));
     }
 
+    [Fact]
+    public async Task Latest_seat_versions_are_the_highest_per_seat_of_the_flight_since_the_given_instant()
+    {
+        var db = await services.CreateMigratedDatabaseAsync();
+        await using var cluster = await TestClusters.StartAsync(db, $"svc-{Guid.NewGuid():N}");
+        var audit = cluster.Silos[0].ServiceProvider.GetRequiredService<IAuditLog>();
+        await audit.AppendAsync([
+            Event("CI100", "12A", SeatStatus.Available, SeatStatus.Held, T0, 1, "P1"),
+            Event("CI100", "12A", SeatStatus.Held, SeatStatus.Confirmed, T0.AddMinutes(2), 2, "P1"),
+            Event("CI100", "14C", SeatStatus.Available, SeatStatus.Held, T0.AddMinutes(1), 1, "P2"),
+            Event("CI100", "14C", SeatStatus.Held, SeatStatus.Available, T0.AddMinutes(3).ToOffset(TimeSpan.FromHours(9)), 2, null),
+            Event("CI100", "20F", SeatStatus.Available, SeatStatus.Blocked, T0, 1, null),
+            Event("CI200", "12A", SeatStatus.Available, SeatStatus.Held, T0.AddMinutes(5), 7, "P3"),
+        ]);
+
+        Assert.Equal(
+            new Dictionary<string, long> { ["12A"] = 2, ["14C"] = 2, ["20F"] = 1 },
+            await audit.LatestSeatVersionsAsync("CI100", since: null));
+        Assert.Equal(
+            new Dictionary<string, long> { ["12A"] = 2, ["14C"] = 2 },
+            await audit.LatestSeatVersionsAsync("CI100", since: T0.AddMinutes(2).ToOffset(TimeSpan.FromHours(-5))));
+        Assert.Empty(await audit.LatestSeatVersionsAsync("CI100", since: T0.AddMinutes(4)));
+        Assert.Empty(await audit.LatestSeatVersionsAsync("CI999", since: null));
+    }
+
     private static SeatAuditEvent Event(string flight, string seat, SeatStatus from, SeatStatus to, DateTimeOffset at, long version, string? passengerId) =>
         new(Guid.NewGuid(), flight, seat, from, to, passengerId, "agent:test", $"{from}->{to}", at, $"corr-{version}", version);
 }

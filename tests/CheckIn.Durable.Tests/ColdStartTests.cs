@@ -31,8 +31,16 @@ public sealed class ColdStartTests(DurableServicesFixture services, ITestOutputH
         {
             (await running[0].Api.AdminPostAsync("/api/admin/flights", A320(flightId))).Expect(HttpStatusCode.Created);
         }
-        // Each map is read once, so its activation marks the stored snapshot "in use" (not clean) within a second.
-        await Task.WhenAll(flightIds.Select((f, i) => running[i % Hosts].Api.GetAsync($"/api/flights/{f}/seatmap")));
+        // Each map is read (activated and caught up), then a seat of its flight changes: the live map marks its stored
+        // snapshot "in use" (not clean) before applying the change. Reads alone leave a clean snapshot clean, and a
+        // change a map first learns of from the audit log on activation needs no mark either.
+        await Task.WhenAll(flightIds.Select(async (f, i) =>
+        {
+            var api = running[i % Hosts].Api;
+            (await api.GetAsync($"/api/flights/{f}/seatmap")).Expect(HttpStatusCode.OK);
+            var session = await api.CreateSessionAsync(f, $"CSP{i:D3}", passengers: 1);
+            (await api.SeatCommandAsync("hold", session.Booking, "1A", session.Booking.FirstPassenger)).Expect(HttpStatusCode.OK);
+        }));
         await Eventually.UntilAsync(() => NotCleanMapsAsync(db, flightIds), n => n == Flights, TimeSpan.FromSeconds(30), "every stored seat map to be marked in use");
         foreach (var host in running)
         {

@@ -41,6 +41,9 @@ public sealed class BatchingAuditLog : IAuditLog, IAsyncDisposable
     public Task<IReadOnlyList<SeatAuditEvent>> QueryAsync(string flightId, string? seatNumber, int limit, CancellationToken cancellationToken = default) =>
         _inner.QueryAsync(flightId, seatNumber, limit, cancellationToken);
 
+    public Task<IReadOnlyDictionary<string, long>> LatestSeatVersionsAsync(string flightId, DateTimeOffset? since, CancellationToken cancellationToken = default) =>
+        _inner.LatestSeatVersionsAsync(flightId, since, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();

@@ -13,4 +13,10 @@ public interface IAuditLog
 
     /// <summary>A flight's events, oldest first, optionally for one seat, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<SeatAuditEvent>> QueryAsync(string flightId, string? seatNumber, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The highest seat version recorded per seat of the flight, among events that occurred at or after
+    /// <paramref name="since"/> (every event of the flight when null); seats without such events are absent.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, long>> LatestSeatVersionsAsync(string flightId, DateTimeOffset? since, CancellationToken cancellationToken = default);
 }

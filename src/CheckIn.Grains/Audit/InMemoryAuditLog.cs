@@ -11,4 +11,11 @@ public sealed class InMemoryAuditLog : IAuditLog
 
     public Task<IReadOnlyList<SeatAuditEvent>> QueryAsync(string flightId, string? seatNumber, int limit, CancellationToken cancellationToken = default) =>
         _store.QueryAsync(e => e.FlightId == flightId && (seatNumber is null || e.SeatNumber == seatNumber), e => e.At, limit);
+
+    public async Task<IReadOnlyDictionary<string, long>> LatestSeatVersionsAsync(string flightId, DateTimeOffset? since, CancellationToken cancellationToken = default)
+    {
+        var events = await _store.QueryAsync(e => e.FlightId == flightId && (since is null || e.At >= since), e => e.At, int.MaxValue);
+        return events.GroupBy(e => e.SeatNumber, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Max(e => e.SeatVersion), StringComparer.Ordinal);
+    }
 }

@@ -1,6 +1,7 @@
 using CheckIn.Contracts;
 using CheckIn.Contracts.Flights;
 using CheckIn.Contracts.Seats;
+using CheckIn.Grains.Audit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using CheckIn.Grains.Storage;
@@ -11,15 +12,19 @@ namespace CheckIn.Grains.Seats;
 /// <summary>
 /// A flight's seat map read model, persisted so that a cold read costs one storage read. The flight writes the
 /// first snapshot when it is created; the seats' one-way notifications are applied in memory (only when newer, by
-/// seat version) and written at most a second later; a graceful deactivation writes a <see cref="SeatMapState.Clean"/>
-/// snapshot. A snapshot that is not clean (its activation died) or missing (a flight older than snapshots) is
-/// rebuilt by asking every seat. It calls seats one-way only (the expiry sweep) except while rebuilding.
+/// seat version); before the first one is applied the stored snapshot is marked not clean (awaited), and a graceful
+/// deactivation writes a <see cref="SeatMapState.Clean"/> snapshot. A clean snapshot is caught up on its first use:
+/// the audit log names the seats that changed since it was written (a notification lost with a crashed process
+/// never reached it), and only those seats are asked. A snapshot that is not clean (its activation died) or missing
+/// (a flight older than snapshots) is rebuilt by asking every seat. It calls seats one-way only (the expiry sweep)
+/// except while catching up or rebuilding.
 /// </summary>
 internal sealed partial class SeatMapGrain(
     [PersistentState(SeatMapGrain.StateName, StorageNames.Default)] IPersistentState<SeatMapState> state,
     TimeProvider time,
     IOptions<SeatHoldOptions> options,
     IOptions<GrainStorageOptions> storage,
+    IAuditLog auditLog,
     ILogger<SeatMapGrain> logger) : Grain, ISeatMapGrain
 {
     internal const string StateName = "seat-map";
@@ -33,13 +38,25 @@ internal sealed partial class SeatMapGrain(
     /// <summary>How many seats a rebuild asks at once.</summary>
     internal const int RebuildBatchSize = 8;
 
+    /// <summary>
+    /// How far before a clean snapshot's write time the catch-up looks for seat events: an event carries the seat
+    /// host's clock and is stamped before the seat's state write and audit append, so a notification that arrived
+    /// just after the snapshot was written (and was then lost) can be older than the write by the clock skew
+    /// between hosts plus that delay. Re-reading a few minutes of one flight's events costs little.
+    /// </summary>
+    internal static readonly TimeSpan CatchUpMargin = TimeSpan.FromMinutes(5);
+
     private string _flightId = "";
-    // Null until the map is loaded or built; nothing is applied or swept before that.
+    // Null until the map is caught up or built; nothing is applied or swept before that.
     private Dictionary<string, int>? _index;
-    // Notifications applied in memory and not yet written.
+    // A clean snapshot was loaded and is not caught up yet: the first read or notification does it.
+    private bool _loadedClean;
+    // Changes in memory and not yet written.
     private bool _changed;
-    // Storage still says Clean although this activation is live: the first snapshot tick must say otherwise.
+    // Storage still says Clean: nothing may be applied before it says otherwise.
     private bool _storedClean;
+    // A notification was applied although marking the snapshot not clean failed: the snapshot tick retries.
+    private bool _unmarked;
     // Another writer changed the row under us: never claim a clean snapshot again, just leave.
     private bool _superseded;
     private bool _timersStarted;
@@ -50,15 +67,15 @@ internal sealed partial class SeatMapGrain(
         _flightId = this.GetPrimaryKeyString();
         if (state.RecordExists && state.State.Clean && state.State.IsWellFormed())
         {
-            Load();
+            _loadedClean = true;
         }
         else if (state.RecordExists)
         {
             LogNotClean(logger, _flightId);
         }
-        // Anything else (no snapshot, or one we cannot trust) is rebuilt by the first read or seat notification,
-        // never here: activation calls no grain, because the flight's creation may be what activated us and it
-        // waits for InitializeAsync.
+        // A clean snapshot is caught up, anything else (no snapshot, or one we cannot trust) is rebuilt, by the
+        // first read or seat notification, never here: activation calls no grain, because the flight's creation
+        // may be what activated us and it waits for InitializeAsync.
         return Task.CompletedTask;
     }
 
@@ -88,7 +105,7 @@ internal sealed partial class SeatMapGrain(
 
     public async Task<SeatMapView?> GetAsync()
     {
-        if (_index is null && !await RebuildAsync())
+        if (!await EnsureReadyAsync())
         {
             return null;
         }
@@ -105,12 +122,13 @@ internal sealed partial class SeatMapGrain(
         {
             var initial = SeatMapState.FromFlight(flight, version: 0);
             initial.Clean = true;
+            initial.WrittenAt = time.GetUtcNow();
             state.State = initial;
             await state.WriteStateAsync();
         }
         finally
         {
-            // Nobody may read this map for a while; the next read loads the snapshot with one storage read.
+            // Nobody may read this map for a while; the next read loads the snapshot with one storage read (and one audit query).
             DeactivateOnIdle();
         }
     }
@@ -119,9 +137,18 @@ internal sealed partial class SeatMapGrain(
     {
         // A map that still has to be built builds itself here too, so that it sweeps. Safe to call the flight: a
         // seat only changes once its flight's creation, the one caller that waits on us, is over.
-        if (_index is null && !await RebuildAsync())
+        if (!await EnsureReadyAsync())
         {
             return;
+        }
+        if (_storedClean && !_superseded && state.State.IsNewer(_index!, snapshot))
+        {
+            // Storage must stop vouching for the snapshot before memory holds anything it lacks: a crash after
+            // this point leaves a snapshot that is rebuilt, never a clean one missing an acknowledged change.
+            await WriteSnapshotAsync(clean: false);
+            // If that failed, memory still takes the change (reads stay right); the tick retries the mark, and a
+            // crash before it is covered by the catch-up, which finds this change in the audit log.
+            _unmarked = _storedClean;
         }
         if (state.State.Apply(_index!, snapshot))
         {
@@ -130,13 +157,75 @@ internal sealed partial class SeatMapGrain(
         }
     }
 
-    /// <summary>Serves a clean snapshot as it is; storage learns that it is in use with the first snapshot tick.</summary>
-    private void Load()
+    /// <summary>Catches up a loaded clean snapshot, or builds the map from the seats. False while the flight does not exist.</summary>
+    private async Task<bool> EnsureReadyAsync()
     {
-        _index = state.State.IndexSeats();
+        if (_index is not null)
+        {
+            return true;
+        }
+        if (_loadedClean && await CatchUpAsync())
+        {
+            _loadedClean = false;
+            return true;
+        }
+        _loadedClean = false;
+        return await RebuildAsync();
+    }
+
+    /// <summary>
+    /// Serves a clean snapshot after asking again only the seats that the audit log says changed since it was
+    /// written (every seat transition is appended before the seat answers). Storage keeps saying Clean: the stored
+    /// snapshot plus the audit log still tell the truth. False when the audit log cannot answer (then rebuild).
+    /// </summary>
+    private async Task<bool> CatchUpAsync()
+    {
+        var map = state.State;
+        var since = map.WrittenAt - CatchUpMargin;
+        IReadOnlyDictionary<string, long> latest;
+        try
+        {
+            latest = await auditLog.LatestSeatVersionsAsync(_flightId, since);
+        }
+        catch (Exception ex)
+        {
+            LogCatchUpFailed(logger, ex, _flightId);
+            return false;
+        }
+
+        var index = map.IndexSeats();
+        var behind = latest
+            .Where(seat => index.TryGetValue(seat.Key, out var i) && seat.Value > map.Versions[i])
+            .Select(seat => seat.Key)
+            .ToList();
+        // Bounded like the rebuild; usually a handful of seats, often none (then no grain is called at all).
+        foreach (var batch in behind.Chunk(RebuildBatchSize))
+        {
+            var snapshots = await Task.WhenAll(batch.Select(seat => GrainFactory.GetSeatGrain(_flightId, seat).GetAsync()));
+            foreach (var snapshot in snapshots)
+            {
+                if (snapshot.IsSuccess && map.Apply(index, snapshot.Value))
+                {
+                    // Written (clean) by a graceful deactivation, so the next load need not ask again.
+                    _changed = true;
+                }
+            }
+        }
+        if (behind.Count > 0)
+        {
+            LogCaughtUp(logger, _flightId, behind.Count);
+        }
+        if (map.WrittenAt is null)
+        {
+            // A row older than the write time read the flight's whole history: give the next load a time to start from.
+            _changed = true;
+        }
+        _index = index;
         _storedClean = true;
-        state.State.Clean = false;
+        _view = null;
+        map.Clean = false;
         StartTimers();
+        return true;
     }
 
     /// <summary>Builds the map from every seat (the slow path) and writes it. False while the flight does not exist.</summary>
@@ -192,34 +281,36 @@ internal sealed partial class SeatMapGrain(
                 Interleave = false,
                 KeepAlive = false,
             });
-        // Due at once: a map loaded from a clean snapshot marks it in use right after answering its first read.
         this.RegisterGrainTimer(
             static (grain, _) => grain.OnSnapshotTickAsync(),
             this,
             new GrainTimerCreationOptions
             {
-                DueTime = TimeSpan.Zero,
+                DueTime = SnapshotInterval,
                 Period = SnapshotInterval,
                 Interleave = false,
                 KeepAlive = false,
             });
     }
 
-    // Only the "not clean" marker matters while the map lives: after a crash a not-clean snapshot is rebuilt from
+    // Only the "not clean" marker matters while the map lives (it is written before the first notification is
+    // applied; the tick only retries it when that write failed): after a crash a not-clean snapshot is rebuilt from
     // the seats anyway, so writing every change would cost a write per second per busy flight for nothing. The
-    // full, clean snapshot is written on graceful deactivation.
+    // full, clean snapshot is written on graceful deactivation. A map that is only read never writes.
     private Task OnSnapshotTickAsync() =>
-        !_superseded && _storedClean ? WriteSnapshotAsync(clean: false) : Task.CompletedTask;
+        !_superseded && _storedClean && _unmarked ? WriteSnapshotAsync(clean: false) : Task.CompletedTask;
 
     /// <summary>Writes the map; a failure is logged and retried by the next tick (memory stays right).</summary>
     private async Task WriteSnapshotAsync(bool clean)
     {
         state.State.Clean = clean;
+        state.State.WrittenAt = time.GetUtcNow();
         try
         {
             await state.WriteStateAsync();
             _changed = false;
             _storedClean = clean;
+            _unmarked = false;
         }
         catch (InconsistentStateException ex)
         {
@@ -287,6 +378,12 @@ internal sealed partial class SeatMapGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Seat map of {FlightId} built from {SeatCount} seats")]
     private static partial void LogBuilt(ILogger logger, string flightId, int seatCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seat map of {FlightId}: caught up {SeatCount} seats that changed after its clean snapshot was written")]
+    private static partial void LogCaughtUp(ILogger logger, string flightId, int seatCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seat map of {FlightId}: the audit log could not say which seats changed after the clean snapshot; it is rebuilt from the seats")]
+    private static partial void LogCatchUpFailed(ILogger logger, Exception exception, string flightId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seat map of {FlightId}: the stored snapshot is not clean (its activation ended without deactivating); it is rebuilt from the seats")]
     private static partial void LogNotClean(ILogger logger, string flightId);

@@ -9,12 +9,17 @@ namespace CheckIn.Grains.Seats;
 /// </summary>
 /// <remarks>
 /// <see cref="Clean"/> is true only in a snapshot written by a graceful deactivation (or by the flight's creation):
-/// it then holds every notification its activation applied. A live activation keeps it false in storage, so a
-/// snapshot left by an activation that died is rebuilt from the seats instead of trusted.
+/// it then holds every notification its activation applied. An activation writes it false before it applies its
+/// first notification, so a snapshot left by an activation that died having applied one is rebuilt from the seats
+/// instead of trusted. Notifications that never reached an activation are not in a clean snapshot either: a map
+/// loading one catches up from the audit log on the events since <see cref="WrittenAt"/>.
 /// </remarks>
 internal sealed class SeatMapState
 {
     public bool Clean { get; set; }
+
+    /// <summary>When this snapshot was written (the writer's clock); null in rows older than the field.</summary>
+    public DateTimeOffset? WrittenAt { get; set; }
 
     /// <summary>The flight's creation time: the map's <c>LastUpdated</c> before any seat changed.</summary>
     public DateTimeOffset FlightCreatedAt { get; set; }
@@ -74,6 +79,10 @@ internal sealed class SeatMapState
         }
         return index;
     }
+
+    /// <summary>Whether the seat's state is newer than the map's entry (what <see cref="Apply"/> would take).</summary>
+    public bool IsNewer(IReadOnlyDictionary<string, int> index, SeatSnapshot snapshot) =>
+        index.TryGetValue(snapshot.SeatNumber, out var i) && snapshot.Version > Versions[i];
 
     /// <summary>Takes the seat's committed state if it is newer than the entry; returns whether anything changed.</summary>
     public bool Apply(IReadOnlyDictionary<string, int> index, SeatSnapshot snapshot)

@@ -30,6 +30,40 @@ internal sealed class PostgresAuditLog(NpgsqlDataSource dataSource) : IAuditLog
          LIMIT @limit
         """;
 
+    // A seat map's catch-up after a clean load: served by the (flight_id, occurred_at) index, reading only the
+    // events since the snapshot (minus the map's margin); without a time, every event of the flight.
+    private const string LatestVersionsSinceSql = """
+        SELECT seat_number, max(seat_version)
+          FROM seat_events
+         WHERE flight_id = @flight_id AND occurred_at >= @since
+         GROUP BY seat_number
+        """;
+
+    private const string LatestVersionsSql = """
+        SELECT seat_number, max(seat_version)
+          FROM seat_events
+         WHERE flight_id = @flight_id
+         GROUP BY seat_number
+        """;
+
+    public async Task<IReadOnlyDictionary<string, long>> LatestSeatVersionsAsync(string flightId, DateTimeOffset? since, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(flightId);
+        await using var command = dataSource.CreateCommand(since is null ? LatestVersionsSql : LatestVersionsSinceSql);
+        command.Parameters.Add(AuditTables.Text("flight_id", flightId));
+        if (since is { } at)
+        {
+            command.Parameters.Add(AuditTables.Timestamp("since", at));
+        }
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        return result;
+    }
+
     public async Task AppendAsync(IReadOnlyList<SeatAuditEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);

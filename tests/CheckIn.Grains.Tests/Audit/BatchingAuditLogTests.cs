@@ -71,6 +71,9 @@ public sealed class BatchingAuditLogTests
 
         public Task<IReadOnlyList<SeatAuditEvent>> QueryAsync(string flightId, string? seatNumber, int limit, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<SeatAuditEvent>>([]);
+
+        public Task<IReadOnlyDictionary<string, long>> LatestSeatVersionsAsync(string flightId, DateTimeOffset? since, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>());
     }
 
     private sealed class FailingLog : IAuditLog
@@ -80,5 +83,8 @@ public sealed class BatchingAuditLogTests
 
         public Task<IReadOnlyList<SeatAuditEvent>> QueryAsync(string flightId, string? seatNumber, int limit, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<SeatAuditEvent>>([]);
+
+        public Task<IReadOnlyDictionary<string, long>> LatestSeatVersionsAsync(string flightId, DateTimeOffset? since, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>());
     }
 }

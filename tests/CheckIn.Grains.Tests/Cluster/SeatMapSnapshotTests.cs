@@ -34,17 +34,59 @@ public sealed class SeatMapSnapshotTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_live_map_marks_its_snapshot_not_clean_and_a_graceful_deactivation_marks_it_clean_again()
+    public async Task Reads_leave_a_clean_snapshot_clean_a_notification_marks_it_not_clean_and_a_graceful_deactivation_marks_it_clean_again()
+    {
+        var flight = await _grains.CreateFlightAsync();
+        var map = _grains.GetSeatMapGrain(flight);
+        await EnsureInactiveAsync(map);
+        var written = (await ReadStoredAsync(map)).ETag;
+
+        // Reads of a clean snapshot write nothing, also after the snapshot timer had every chance to tick.
+        Assert.NotNull(await map.GetAsync());
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(3));
+        Assert.NotNull(await map.GetAsync());
+        var afterReads = await ReadStoredAsync(map);
+        Assert.True(afterReads.State!.Clean, "a map that was only read marked its snapshot not clean");
+        Assert.Equal(written, afterReads.ETag);
+
+        // Once the map shows a seat's change, storage no longer vouches for the snapshot (written before applying).
+        (await _grains.HoldAsync(flight, "MARK01-1", "4A")).Ok();
+        await Eventually.Until(map.GetAsync, m => Entry(m, "4A").Status == SeatStatus.Held, "the hold on the map");
+        Assert.False((await ReadStoredAsync(map)).State!.Clean, "the map applied a notification while its snapshot said clean");
+
+        await fixture.DeactivateAsync(map);
+        var stored = await ReadStoredAsync(map);
+        Assert.True(stored.State!.Clean);
+        Assert.Equal(SeatStatus.Held, stored.State.Statuses[Array.IndexOf(stored.State.SeatNumbers, "4A")]);
+    }
+
+    [Fact]
+    public async Task A_notification_lost_before_the_map_applied_it_is_caught_up_from_the_audit_log_on_a_clean_load()
     {
         var flight = await _grains.CreateFlightAsync();
         var map = _grains.GetSeatMapGrain(flight);
         await EnsureInactiveAsync(map);
 
-        Assert.NotNull(await map.GetAsync());
-        await Eventually.Until(() => ReadStoredAsync(map), s => s.State?.Clean == false, "the live map to mark its snapshot in use");
+        // The map's process dies with the seat's one-way notification: the seat answered, the map never applied it,
+        // and the stored snapshot still says clean.
+        SeatSnapshot confirmed;
+        using (fixture.DroppedMapNotifications.Drop(flight))
+        {
+            (await _grains.HoldAsync(flight, "LOST02-1", "3C")).Ok();
+            confirmed = (await _grains.ConfirmAsync(flight, "LOST02-1", "3C")).Ok();
+            await Eventually.Until(() => Task.FromResult(fixture.DroppedMapNotifications.DroppedFor(flight)), n => n >= 2, "both notifications to be lost");
+        }
+        await EnsureInactiveAsync(map);
+        Assert.True((await ReadStoredAsync(map)).State!.Clean, "precondition: the stored snapshot says clean");
+        await fixture.DeactivateAsync(_grains.GetSeatGrain(flight, "3C"));
 
-        await fixture.DeactivateAsync(map);
-        Assert.True((await ReadStoredAsync(map)).State!.Clean);
+        var view = await map.GetAsync();
+
+        Assert.Equal(new SeatMapEntry("3C", SeatStatus.Confirmed, null, "LOST02-1"), Entry(view, "3C"));
+        Assert.Equal(confirmed.Version, view!.Version);
+        // Only the seat the audit log names was asked.
+        Assert.True(fixture.IsActive(_grains.GetSeatGrain(flight, "3C")), "the map did not ask seat 3C");
+        Assert.False(fixture.IsActive(_grains.GetSeatGrain(flight, "3D")), "the map asked seat 3D although it never changed");
     }
 
     [Fact]
@@ -79,17 +121,18 @@ public sealed class SeatMapSnapshotTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_clean_snapshot_is_served_as_written_and_one_that_is_not_clean_is_rebuilt_from_the_seats()
+    public async Task A_clean_snapshot_is_caught_up_from_the_audit_log_and_one_that_is_not_clean_is_rebuilt_from_the_seats()
     {
         var flight = await _grains.CreateFlightAsync();
         var map = _grains.GetSeatMapGrain(flight);
         var held = (await _grains.HoldAsync(flight, "UNCL01-1", "3C")).Ok();
         await Eventually.Until(map.GetAsync, m => Entry(m, "3C").Status == SeatStatus.Held, "the hold on the map");
 
-        // A snapshot that misses the hold: trusted while it says it is clean...
+        // A clean snapshot that misses the hold (its notification never reached a map) is caught up from the
+        // audit log...
         await fixture.DeactivateAsync(map);
         await RewriteStoredAsync(map, clean: true, ForgetSeat("3C"));
-        Assert.Equal(SeatStatus.Available, Entry(await map.GetAsync(), "3C").Status);
+        Assert.Equal(new SeatMapEntry("3C", SeatStatus.Held, held.HoldExpiresAt, "UNCL01-1"), Entry(await map.GetAsync(), "3C"));
 
         // ...and rebuilt from the seats when it is not, as an activation that died without deactivating leaves it.
         await fixture.DeactivateAsync(map);
@@ -102,6 +145,32 @@ public sealed class SeatMapSnapshotTests(ClusterFixture fixture)
         var stored = await ReadStoredAsync(map);
         Assert.False(stored.State!.Clean, "a live map's stored snapshot must not claim to be clean");
         Assert.Equal(SeatStatus.Held, stored.State.Statuses[Array.IndexOf(stored.State.SeatNumbers, "3C")]);
+    }
+
+    [Fact]
+    public async Task A_clean_snapshot_whose_catch_up_query_fails_is_rebuilt_from_the_seats()
+    {
+        var flight = await _grains.CreateFlightAsync();
+        var map = _grains.GetSeatMapGrain(flight);
+        await EnsureInactiveAsync(map);
+        SeatSnapshot held;
+        using (fixture.DroppedMapNotifications.Drop(flight))
+        {
+            held = (await _grains.HoldAsync(flight, "LOST03-1", "6F")).Ok();
+            await Eventually.Until(() => Task.FromResult(fixture.DroppedMapNotifications.DroppedFor(flight)), n => n >= 1, "the notification to be lost");
+        }
+        await EnsureInactiveAsync(map);
+
+        SeatMapView? view;
+        using (fixture.FailingSeatVersionQueries.Fail(flight))
+        {
+            view = await map.GetAsync();
+            Assert.Equal(1, fixture.FailingSeatVersionQueries.FailedFor(flight));
+        }
+
+        Assert.Equal(new SeatMapEntry("6F", SeatStatus.Held, held.HoldExpiresAt, "LOST03-1"), Entry(view, "6F"));
+        Assert.Equal(held.Version, view!.Version);
+        Assert.False((await ReadStoredAsync(map)).State!.Clean, "a rebuilt, live map's snapshot must not claim to be clean");
     }
 
     [Fact]

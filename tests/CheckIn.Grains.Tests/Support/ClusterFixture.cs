@@ -24,6 +24,11 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InMemoryAuditLog AuditLog { get; } = new();
 
+    /// <summary>Fails the seat map's audit catch-up query of the flights a test names.</summary>
+    public FailingSeatVersionQueries FailingSeatVersionQueries { get; }
+
+    public ClusterFixture() => FailingSeatVersionQueries = new(AuditLog);
+
     public InMemoryCheckInAuditLog CheckInAuditLog { get; } = new();
 
     public InMemoryWaitlistAuditLog WaitlistAuditLog { get; } = new();
@@ -51,7 +56,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             // Memory storage with Orleans's default storage serializer: what the Host's embedded mode runs.
             silo.AddMemoryGrainStorage(StorageNames.Default, o => o.GrainStorageSerializer = GrainStateJson.CreateSerializer());
             silo.UseInMemoryReminderService();
-            silo.Services.AddSingleton<IAuditLog>(AuditLog);
+            silo.Services.AddSingleton<IAuditLog>(FailingSeatVersionQueries);
             silo.Services.AddSingleton<ICheckInAuditLog>(CheckInAuditLog);
             silo.Services.AddSingleton<IWaitlistAuditLog>(WaitlistAuditLog);
             silo.Services.AddSingleton<IBagScale>(Scale);

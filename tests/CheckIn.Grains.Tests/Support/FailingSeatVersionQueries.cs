@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using CheckIn.Contracts.Seats;
+using CheckIn.Grains.Audit;
+
+namespace CheckIn.Grains.Tests.Support;
+
+/// <summary>
+/// The cluster's audit log: the in-memory log, except that <see cref="IAuditLog.LatestSeatVersionsAsync"/> fails for
+/// the flights a test names (a database that does not answer the seat map's catch-up).
+/// </summary>
+public sealed class FailingSeatVersionQueries(IAuditLog inner) : IAuditLog
+{
+    private readonly ConcurrentDictionary<string, int> _failing = new(StringComparer.Ordinal);
+
+    /// <summary>Starts failing the flight's queries; disposing the result stops it.</summary>
+    public IDisposable Fail(string flightId)
+    {
+        _failing[flightId] = 0;
+        return new Stop(() => _failing.TryRemove(flightId, out _));
+    }
+
+    /// <summary>How many queries of the flight failed so far.</summary>
+    public int FailedFor(string flightId) => _failing.TryGetValue(flightId, out var count) ? count : 0;
+
+    public Task AppendAsync(IReadOnlyList<SeatAuditEvent> events, CancellationToken cancellationToken = default) =>
+        inner.AppendAsync(events, cancellationToken);
+
+    public Task<IReadOnlyList<SeatAuditEvent>> QueryAsync(string flightId, string? seatNumber, int limit, CancellationToken cancellationToken = default) =>
+        inner.QueryAsync(flightId, seatNumber, limit, cancellationToken);
+
+    public Task<IReadOnlyDictionary<string, long>> LatestSeatVersionsAsync(string flightId, DateTimeOffset? since, CancellationToken cancellationToken = default)
+    {
+        if (_failing.ContainsKey(flightId))
+        {
+            _failing.AddOrUpdate(flightId, 1, (_, n) => n + 1);
+            throw new InvalidOperationException("the audit database does not answer");
+        }
+        return inner.LatestSeatVersionsAsync(flightId, since, cancellationToken);
+    }
+
+    private sealed class Stop(Action stop) : IDisposable
+    {
+        public void Dispose() => stop();
+    }
+}
