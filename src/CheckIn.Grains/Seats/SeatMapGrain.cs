@@ -198,17 +198,13 @@ internal sealed partial class SeatMapGrain(
             .Where(seat => index.TryGetValue(seat.Key, out var i) && seat.Value > map.Versions[i])
             .Select(seat => seat.Key)
             .ToList();
-        // Bounded like the rebuild; usually a handful of seats, often none (then no grain is called at all).
-        foreach (var batch in behind.Chunk(RebuildBatchSize))
+        // Usually a handful of seats, often none (then no grain is called at all).
+        foreach (var snapshot in await ReadSeatsAsync(behind))
         {
-            var snapshots = await Task.WhenAll(batch.Select(seat => GrainFactory.GetSeatGrain(_flightId, seat).GetAsync()));
-            foreach (var snapshot in snapshots)
+            if (map.Apply(index, snapshot))
             {
-                if (snapshot.IsSuccess && map.Apply(index, snapshot.Value))
-                {
-                    // Written (clean) by a graceful deactivation, so the next load need not ask again.
-                    _changed = true;
-                }
+                // Written (clean) by a graceful deactivation, so the next load need not ask again.
+                _changed = true;
             }
         }
         if (behind.Count > 0)
@@ -228,6 +224,29 @@ internal sealed partial class SeatMapGrain(
         return true;
     }
 
+    /// <summary>
+    /// Asks the given seats for their state, <see cref="RebuildBatchSize"/> at a time: each seat's first read is a
+    /// storage read, and a host's pool is small (see the Host's PostgreSQL cap), so fifty flights rebuilding at once
+    /// queue for connections instead of asking for thousands. Awaited in this turn, so nothing else sees a
+    /// half-built map. Seats that cannot answer are left out.
+    /// </summary>
+    private async Task<List<SeatSnapshot>> ReadSeatsAsync(IEnumerable<string> seatNumbers)
+    {
+        var read = new List<SeatSnapshot>();
+        foreach (var batch in seatNumbers.Chunk(RebuildBatchSize))
+        {
+            var snapshots = await Task.WhenAll(batch.Select(seat => GrainFactory.GetSeatGrain(_flightId, seat).GetAsync()));
+            foreach (var snapshot in snapshots)
+            {
+                if (snapshot.IsSuccess)
+                {
+                    read.Add(snapshot.Value);
+                }
+            }
+        }
+        return read;
+    }
+
     /// <summary>Builds the map from every seat (the slow path) and writes it. False while the flight does not exist.</summary>
     private async Task<bool> RebuildAsync()
     {
@@ -239,19 +258,9 @@ internal sealed partial class SeatMapGrain(
 
         var rebuilt = SeatMapState.FromFlight(flight, version: -1);
         var index = rebuilt.IndexSeats();
-        // A few seats at a time: each seat's first read is a storage read, and a host's pool is small (see the
-        // Host's PostgreSQL cap). Fifty flights rebuilding at once then queue for connections instead of asking for
-        // thousands. Awaited in this turn, so nothing else sees a half-built map.
-        foreach (var batch in flight.Seats.Chunk(RebuildBatchSize))
+        foreach (var snapshot in await ReadSeatsAsync(flight.Seats.Select(s => s.SeatNumber)))
         {
-            var snapshots = await Task.WhenAll(batch.Select(s => GrainFactory.GetSeatGrain(_flightId, s.SeatNumber).GetAsync()));
-            foreach (var snapshot in snapshots)
-            {
-                if (snapshot.IsSuccess)
-                {
-                    rebuilt.Apply(index, snapshot.Value);
-                }
-            }
+            rebuilt.Apply(index, snapshot);
         }
         state.State = rebuilt;
         _index = index;
