@@ -89,6 +89,9 @@ public enum FailureCode
 
     /// <summary>The seat is held or confirmed by a passenger: only a free seat can be blocked.</summary>
     SeatOccupied = 31,
+
+    /// <summary>The passenger held and let go of seats too often recently and may not hold one until the cooldown ends (the error carries <c>retryAt</c>).</summary>
+    HoldCooldown = 32,
 }
 
 /// <summary>An expected failure: a code, a human-readable detail and, where one input caused it, that input's name.</summary>

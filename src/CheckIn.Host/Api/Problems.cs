@@ -25,6 +25,8 @@ public static class ProblemCodes
     public const string InternalError = "INTERNAL_ERROR";
     public const string BoardingPassNotIssued = "BOARDING_PASS_NOT_ISSUED";
     public const string WebhookSignatureInvalid = "WEBHOOK_SIGNATURE_INVALID";
+    public const string RateLimited = "RATE_LIMITED";
+    public const string ClientBlocked = "CLIENT_BLOCKED";
 }
 
 /// <summary>The one place where failures become <c>application/problem+json</c> responses.</summary>
@@ -46,7 +48,7 @@ public static class Problems
             or FailureCode.PaymentRequired or FailureCode.NoSeatAvailable or FailureCode.FlightDeparted
             or FailureCode.CheckinCompleted or FailureCode.BagLimitReached or FailureCode.PaymentNotRequired
             or FailureCode.PreferenceAlreadyMet or FailureCode.CabinNotBooked or FailureCode.WaitlistEntryClosed
-            or FailureCode.AlreadyWaitlisted or FailureCode.SeatOccupied => StatusCodes.Status409Conflict,
+            or FailureCode.AlreadyWaitlisted or FailureCode.SeatOccupied or FailureCode.HoldCooldown => StatusCodes.Status409Conflict,
         FailureCode.BagTooHeavy or FailureCode.UnknownBagTag => StatusCodes.Status422UnprocessableEntity,
         FailureCode.WeightServiceUnavailable or FailureCode.PaymentServiceUnavailable => StatusCodes.Status503ServiceUnavailable,
         FailureCode.HoldExpired => StatusCodes.Status410Gone,
@@ -104,6 +106,7 @@ public static class Problems
         410 => "No longer available.",
         413 => "The request body is too large.",
         415 => "Unsupported media type.",
+        429 => "Too many requests.",
         422 => "The request cannot be processed.",
         503 => "Temporarily unavailable.",
         _ => "An unexpected error occurred.",
