@@ -296,7 +296,9 @@ internal sealed class ClientWindow(WindowSettings settings)
 
     private Permits Reserve(string siloId, ClientLimits limits, DateTimeOffset now)
     {
-        var holders = 1 + _reservations.Count(r => r.Key != siloId && r.Value.ValidUntil > now);
+        // Shares for the caller, every other silo holding a live lease, and one more: a silo the client has not used
+        // yet (round-robin balancing) then finds headroom at the grain instead of a refusal while the others' leases run.
+        var holders = 2 + _reservations.Count(r => r.Key != siloId && r.Value.ValidUntil > now);
         int Share(int free) => Math.Max(0, free) / holders;
 
         int Free(LimitedAction action) => limits.For(action) - AdmittedInMinute(action, now) - Reserved(siloId, action, now);
