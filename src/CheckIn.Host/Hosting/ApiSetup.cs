@@ -99,6 +99,7 @@ internal static partial class ApiSetup
         app.MapPaymentWebhookApi();
         app.MapAdminApi();
         app.MapAdminWaitlistApi();
+        app.MapAdminAbuseApi();
         return app;
     }
 }
