@@ -27,7 +27,8 @@ internal static class SeatsApi
         var group = routes.MapGroup("/api/flights/{flightId}/seats/{seatNumber}")
             .WithTags("Seats")
             .RequireAuthorization()
-            .AddEndpointFilter<IdempotencyFilter>();
+            .AddEndpointFilter<IdempotencyFilter>()
+            .AddEndpointFilter(Problems.AddRetryAfter);
         group.MapPost("/hold", Hold).WithName("HoldSeat")
             .WithSummary("Hold a seat for a passenger (AVAILABLE → HELD); releases the passenger's previous seat on the flight.");
         group.MapPost("/confirm", Confirm).WithName("ConfirmSeat")

@@ -2,6 +2,7 @@ using CheckIn.Grains.Storage;
 using Orleans.Dashboard;
 using System.Net;
 using CheckIn.Grains;
+using CheckIn.Grains.Abuse;
 using CheckIn.Grains.Audit;
 using CheckIn.Grains.CheckIns;
 using CheckIn.Host.Persistence;
@@ -29,6 +30,10 @@ internal static class SiloSetup
             .BindConfiguration(BaggageOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => o.IncludedKg <= o.MaxKg, "CheckIn:Baggage:IncludedKg must not be more than CheckIn:Baggage:MaxKg.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<RateLimitOptions>()
+            .BindConfiguration(RateLimitOptions.Section)
+            .ValidateDataAnnotations()
             .ValidateOnStart();
 
         builder.UseOrleans(silo =>
@@ -70,6 +75,7 @@ internal static class SiloSetup
                 silo.Services.AddSingleton<IAuditLog, InMemoryAuditLog>();
                 silo.Services.AddSingleton<ICheckInAuditLog, InMemoryCheckInAuditLog>();
                 silo.Services.AddSingleton<IWaitlistAuditLog, InMemoryWaitlistAuditLog>();
+                silo.Services.AddSingleton<IAbuseIncidentLog, InMemoryAbuseIncidentLog>();
             }
 
             silo.AddDashboard();
