@@ -6,6 +6,7 @@ using CheckIn.Grains.Abuse;
 using CheckIn.Grains.Audit;
 using CheckIn.Grains.CheckIns;
 using CheckIn.Host.Persistence;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace CheckIn.Host.Hosting;
@@ -35,6 +36,8 @@ internal static class SiloSetup
             .BindConfiguration(RateLimitOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        // API keys: complete, unique names and keys (data annotations do not look inside the list).
+        builder.Services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
 
         builder.UseOrleans(silo =>
         {

@@ -35,11 +35,12 @@ public class ClusterFixture : IAsyncLifetime
 
     public InMemoryWaitlistAuditLog WaitlistAuditLog { get; } = new();
 
+    /// <summary>The abuse incidents the guard and block-list grains write; fails appends for the client keys a test names.</summary>
+    public FailingAbuseIncidentLog AbuseIncidents { get; } = new(new InMemoryAbuseIncidentLog());
+
     public FakeBagScale Scale { get; } = new();
 
     public FakePaymentGateway Payments { get; } = new();
-
-    public InMemoryAbuseIncidentLog AbuseIncidents { get; } = new();
 
     /// <summary>The silo's <see cref="RateLimitOptions.Enabled"/>.</summary>
     protected virtual bool RateLimitingEnabled => false;
@@ -66,11 +67,11 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IAuditLog>(FailingSeatVersionQueries);
             silo.Services.AddSingleton<ICheckInAuditLog>(CheckInAuditLog);
             silo.Services.AddSingleton<IWaitlistAuditLog>(WaitlistAuditLog);
+            silo.Services.AddSingleton<IAbuseIncidentLog>(AbuseIncidents);
             silo.Services.AddSingleton<IBagScale>(Scale);
             silo.Services.AddSingleton<IPaymentGateway>(Payments);
             silo.Services.AddSingleton<IIncomingGrainCallFilter>(DroppedMapNotifications);
             silo.Services.Configure<SeatHoldOptions>(o => o.HoldDuration = HoldDuration);
-            silo.Services.AddSingleton<IAbuseIncidentLog>(AbuseIncidents);
             silo.Services.Configure<RateLimitOptions>(o => o.Enabled = RateLimitingEnabled);
             silo.Services.AddSingleton(Time);
             silo.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
