@@ -1,7 +1,12 @@
+using System.Globalization;
 using CheckIn.Contracts;
+using CheckIn.Contracts.Abuse;
 using CheckIn.Contracts.Common;
 using CheckIn.Contracts.Seats;
+using CheckIn.Grains.Abuse;
+using CheckIn.Grains.Audit;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CheckIn.Grains.Seats;
 
@@ -26,14 +31,47 @@ internal sealed class PassengerSeatState
     /// turned out ours and is not <see cref="CurrentSeat"/>) as soon as it answers again.
     /// </summary>
     public List<string> UnresolvedSeats { get; set; } = [];
+
+    /// <summary>
+    /// <see cref="CurrentSeat"/> came from the passenger's own hold and is not confirmed: letting go of it (release, or
+    /// holding another seat) is a hold cycle. Only kept while hold cooldowns are enabled.
+    /// </summary>
+    public bool CurrentSeatHeld { get; set; }
+
+    /// <summary>When the passenger's recent hold cycles happened, oldest first (at most <c>HoldCycles</c>).</summary>
+    public List<DateTimeOffset> HoldCycles { get; set; } = [];
+
+    /// <summary>Until when the passenger may not hold a seat (a past value means no cooldown).</summary>
+    public DateTimeOffset? HoldCooldownUntil { get; set; }
+
+    /// <summary>A cooldown incident written to this state but not yet confirmed appended to the incident log.</summary>
+    public HoldCooldownIncidentState? UnreportedIncident { get; set; }
+}
+
+/// <summary>The parts of a hold cooldown's incident that this grain keeps until the incident log has it.</summary>
+internal sealed class HoldCooldownIncidentState
+{
+    public Guid IncidentId { get; set; }
+
+    public int ObservedCount { get; set; }
+
+    public TimeSpan Window { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    public DateTimeOffset Until { get; set; }
 }
 
 /// <summary>
 /// Keeps one passenger to at most one seat on one flight. All of the passenger's seat commands run here one at a
-/// time; the seat grains decide who gets a seat. Calls only go passenger → seat, never back: no cycle.
+/// time; the seat grains decide who gets a seat. Calls only go passenger → seat, never back: no cycle. It also owns
+/// the passenger's hold cooldown (<see cref="HoldCycleRules"/>): too many hold cycles and holds are refused for a while.
 /// </summary>
 internal sealed partial class PassengerSeatGrain(
     [PersistentState("passenger-seat", StorageNames.Default)] IPersistentState<PassengerSeatState> state,
+    IOptions<RateLimitOptions> limits,
+    IAbuseIncidentLog incidents,
+    TimeProvider time,
     ILogger<PassengerSeatGrain> logger) : Grain, IPassengerSeatGrain, IRemindable
 {
     private const string ReconcileReminder = "seat-move";
@@ -44,17 +82,22 @@ internal sealed partial class PassengerSeatGrain(
     private string _passengerId = "";
     private IGrainTimer? _resolveTimer;
 
+    /// <summary>Whether stored state may say <see cref="PassengerSeatState.CurrentSeatHeld"/>: only then must a confirm write.</summary>
+    private bool _heldInStorage;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_flightId, _passengerId) = GrainKeys.Split(this.GetPrimaryKeyString());
+        _heldInStorage = state.State.CurrentSeatHeld;
         await ReconcileAsync();
+        await ReportIncidentAsync();
         ScheduleResolve();
     }
 
     public async Task<Result<SeatSnapshot>> HoldAsync(string seatNumber, CommandContext context)
     {
         await ReconcileAsync();
-        return Locked() ?? await MoveToAsync(seatNumber, seat => seat.HoldAsync(_passengerId, context), context);
+        return Locked() ?? CoolingDown() ?? await MoveToAsync(seatNumber, seat => seat.HoldAsync(_passengerId, context), context, isHold: true);
     }
 
     public async Task<Result<WaitlistSeatAssignment>> AssignFromWaitlistAsync(string seatNumber, CommandContext context)
@@ -62,7 +105,7 @@ internal sealed partial class PassengerSeatGrain(
         await ReconcileAsync();
         // The waitlist chose this seat for the passenger: straight to CONFIRMED, the same move as a hold. A check-in
         // lock moves with the passenger (they asked to wait for this seat); the waitlist then reissues the pass.
-        var result = await MoveToAsync(seatNumber, seat => seat.AssignFromWaitlistAsync(_passengerId, context), context);
+        var result = await MoveToAsync(seatNumber, seat => seat.AssignFromWaitlistAsync(_passengerId, context), context, isHold: false);
         return result.IsSuccess
             ? Result<WaitlistSeatAssignment>.Ok(new WaitlistSeatAssignment(result.Value, state.State.LockedByCheckIn))
             : Result<WaitlistSeatAssignment>.Fail(result.Error);
@@ -70,9 +113,10 @@ internal sealed partial class PassengerSeatGrain(
 
     /// <summary>
     /// Takes <paramref name="seatNumber"/> (a hold, or the waitlist's assignment) and then releases the passenger's
-    /// previous seat, if any. A previous seat released while others wait goes down the waitlist in turn.
+    /// previous seat, if any. A previous seat released while others wait goes down the waitlist in turn. Only the
+    /// passenger's own hold (<paramref name="isHold"/>) that moves them off a held seat counts as a hold cycle.
     /// </summary>
-    private async Task<Result<SeatSnapshot>> MoveToAsync(string seatNumber, Func<ISeatGrain, Task<Result<SeatSnapshot>>> take, CommandContext context)
+    private async Task<Result<SeatSnapshot>> MoveToAsync(string seatNumber, Func<ISeatGrain, Task<Result<SeatSnapshot>>> take, CommandContext context, bool isHold)
     {
         var current = state.State.CurrentSeat;
         if (current == seatNumber)
@@ -81,7 +125,7 @@ internal sealed partial class PassengerSeatGrain(
         }
 
         state.State.PendingSeat = seatNumber;
-        await state.WriteStateAsync();
+        await WriteAsync();
         IGrainReminder? backstop = null;
         if (current is not null)
         {
@@ -117,12 +161,16 @@ internal sealed partial class PassengerSeatGrain(
             return result;
         }
 
+        var previousHeld = state.State.CurrentSeatHeld;
         state.State.CurrentSeat = seatNumber;
+        state.State.CurrentSeatHeld = CyclesCounted && result.Value.Status == SeatStatus.Held;
         if (current is not null)
         {
-            await ReleasePreviousAsync(current, seatNumber, context);
-            await state.WriteStateAsync();
+            var released = await ReleasePreviousAsync(current, seatNumber, context);
+            var cooldown = isHold && previousHeld && released ? RecordCycle() : null;
+            await WriteAsync();
             await this.UnregisterReminder(backstop!);
+            await ReportIncidentAsync(cooldown);
         }
         // For a first seat no second write is needed: storage says "pending: this seat", which the next activation
         // adopts after checking with the seat (and if a hold expired meanwhile, ConfirmAsync lets the seat say so).
@@ -132,17 +180,36 @@ internal sealed partial class PassengerSeatGrain(
     public async Task<Result<SeatSnapshot>> ConfirmAsync(string seatNumber, CommandContext context)
     {
         await ReconcileAsync();
-        return Locked() ?? await ConfirmCurrentAsync(seatNumber, context);
+        if (Locked() is { } locked)
+        {
+            return locked;
+        }
+        var result = await ConfirmCurrentAsync(seatNumber, context);
+        if (result.IsSuccess && state.State.CurrentSeatHeld)
+        {
+            // A confirmed seat given up later is not a hold cycle. Written only when storage may say "held" (after
+            // a move): a first seat's hold is stored as pending, and adopting it asks the seat for its status.
+            state.State.CurrentSeatHeld = false;
+            if (_heldInStorage)
+            {
+                await WriteAsync();
+            }
+        }
+        return result;
     }
 
     public async Task<Result<SeatSnapshot>> ConfirmForCheckInAsync(string seatNumber, CommandContext context)
     {
         await ReconcileAsync();
         var result = await ConfirmCurrentAsync(seatNumber, context);
-        if (result.IsSuccess && !state.State.LockedByCheckIn)
+        if (result.IsSuccess)
         {
-            state.State.LockedByCheckIn = true;
-            await state.WriteStateAsync();
+            state.State.CurrentSeatHeld = false;
+            if (!state.State.LockedByCheckIn || _heldInStorage)
+            {
+                state.State.LockedByCheckIn = true;
+                await WriteAsync();
+            }
         }
         return result;
     }
@@ -153,9 +220,9 @@ internal sealed partial class PassengerSeatGrain(
         if (state.State.LockedByCheckIn)
         {
             state.State.LockedByCheckIn = false;
-            await state.WriteStateAsync();
+            await WriteAsync();
         }
-        return await ReleaseSeatAsync(seatNumber, context);
+        return await ReleaseSeatAsync(seatNumber, context, isOwnRelease: false);
     }
 
     private Result<SeatSnapshot>? Locked() => state.State.LockedByCheckIn
@@ -182,18 +249,88 @@ internal sealed partial class PassengerSeatGrain(
     public async Task<Result<SeatSnapshot>> ReleaseAsync(string seatNumber, CommandContext context)
     {
         await ReconcileAsync();
-        return Locked() ?? await ReleaseSeatAsync(seatNumber, context);
+        return Locked() ?? await ReleaseSeatAsync(seatNumber, context, isOwnRelease: true);
     }
 
-    private async Task<Result<SeatSnapshot>> ReleaseSeatAsync(string seatNumber, CommandContext context)
+    private async Task<Result<SeatSnapshot>> ReleaseSeatAsync(string seatNumber, CommandContext context, bool isOwnRelease)
     {
         var result = await Seat(seatNumber).ReleaseAsync(_passengerId, context);
         if (result.IsSuccess && state.State.CurrentSeat == seatNumber)
         {
+            var cooldown = isOwnRelease && state.State.CurrentSeatHeld ? RecordCycle() : null;
             state.State.CurrentSeat = null;
-            await state.WriteStateAsync();
+            state.State.CurrentSeatHeld = false;
+            await WriteAsync();
+            await ReportIncidentAsync(cooldown);
         }
         return result;
+    }
+
+    private bool CyclesCounted => limits.Value.Enabled;
+
+    /// <summary>HOLD_COOLDOWN while the passenger's cooldown lasts, with <c>retryAt</c> saying when it ends.</summary>
+    private Result<SeatSnapshot>? CoolingDown()
+    {
+        if (!CyclesCounted || HoldCycleRules.CooldownEnd(History, time.GetUtcNow()) is not { } until)
+        {
+            return null;
+        }
+        var retryAt = until.ToString("O", CultureInfo.InvariantCulture);
+        return Result<SeatSnapshot>.Fail(new Error(
+            FailureCode.HoldCooldown,
+            $"Passenger {_passengerId} held and let go of seats more than {limits.Value.HoldCycles} times within {limits.Value.HoldCycleWindow}; holding a seat is paused until {retryAt}.",
+            "passengerId",
+            new Dictionary<string, string> { ["retryAt"] = retryAt }));
+    }
+
+    private HoldCycleHistory History => new(state.State.HoldCycles, state.State.HoldCooldownUntil);
+
+    /// <summary>
+    /// Counts one hold cycle into the state (not yet written). When it starts a cooldown, the incident goes into the
+    /// same state write, so that it is appended before the command answers or, failing that, at the next activation.
+    /// </summary>
+    private HoldCooldownIncidentState? RecordCycle()
+    {
+        var now = time.GetUtcNow();
+        var decision = HoldCycleRules.RecordCycle(History, now, limits.Value);
+        state.State.HoldCycles = [.. decision.History.Cycles];
+        state.State.HoldCooldownUntil = decision.History.CooldownUntil;
+        if (decision.CooldownStartedAfter is not { } count)
+        {
+            return null;
+        }
+        state.State.UnreportedIncident = new HoldCooldownIncidentState
+        {
+            IncidentId = Guid.NewGuid(),
+            ObservedCount = count,
+            Window = limits.Value.HoldCycleWindow,
+            At = now,
+            Until = decision.History.CooldownUntil!.Value,
+        };
+        LogCooldownStarted(logger, _flightId, _passengerId, count, decision.History.CooldownUntil.Value);
+        return state.State.UnreportedIncident;
+    }
+
+    /// <summary>Appends the cooldown incident the state still carries (an id already in the log is ignored).</summary>
+    private async Task ReportIncidentAsync(HoldCooldownIncidentState? started = null)
+    {
+        if ((started ?? state.State.UnreportedIncident) is not { } pending)
+        {
+            return;
+        }
+        await incidents.AppendAsync(new AbuseIncident(
+            pending.IncidentId,
+            $"passenger:{_flightId}/{_passengerId}",
+            AbuseRule.HoldCycles,
+            pending.ObservedCount,
+            pending.Window,
+            IncidentDecision.HoldCooldown,
+            pending.Until,
+            pending.At,
+            "system",
+            $"{pending.ObservedCount} hold cycles within {pending.Window} (more than {limits.Value.HoldCycles}): no holds until {pending.Until:O}"));
+        // Storage keeps the copy until the next write: appending it again after a reactivation is harmless.
+        state.State.UnreportedIncident = null;
     }
 
     public async Task<string?> GetSeatNumberAsync() => (await GetSeatAsync())?.SeatNumber;
@@ -249,13 +386,16 @@ internal sealed partial class PassengerSeatGrain(
         if (ours)
         {
             state.State.CurrentSeat = pending;
+            // The seat knows whether it is still only held (a first seat's hold is stored only as pending).
+            state.State.CurrentSeatHeld = CyclesCounted && seat.Value!.Status == SeatStatus.Held;
         }
         state.State.PendingSeat = null;
-        await state.WriteStateAsync();
+        await WriteAsync();
         LogReconciled(logger, _flightId, _passengerId, pending, ours);
     }
 
-    private async Task ReleasePreviousAsync(string previous, string replacement, CommandContext context)
+    /// <summary>Releases the seat a move left behind; true when this release let go of it (false: not ours, or no answer).</summary>
+    private async Task<bool> ReleasePreviousAsync(string previous, string replacement, CommandContext context)
     {
         Result<SeatSnapshot> released;
         try
@@ -266,13 +406,14 @@ internal sealed partial class PassengerSeatGrain(
         {
             // The new seat is ours; the old one does not answer. The move succeeded: release the old seat later.
             Park(previous);
-            return;
+            return false;
         }
         if (!released.IsSuccess)
         {
             // Already gone (expired and taken by someone else): nothing of ours to release.
             LogPreviousNotReleased(logger, _flightId, _passengerId, previous, released.Error.Code);
         }
+        return released.IsSuccess;
     }
 
     private void Park(string seatNumber)
@@ -324,7 +465,7 @@ internal sealed partial class PassengerSeatGrain(
         }
         if (settled)
         {
-            await state.WriteStateAsync();
+            await WriteAsync();
         }
         if (state.State.UnresolvedSeats.Count == 0)
         {
@@ -341,6 +482,12 @@ internal sealed partial class PassengerSeatGrain(
         }
     }
 
+    private async Task WriteAsync()
+    {
+        await state.WriteStateAsync();
+        _heldInStorage = state.State.CurrentSeatHeld;
+    }
+
     private ISeatGrain Seat(string seatNumber) => GrainFactory.GetSeatGrain(_flightId, seatNumber);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Passenger {PassengerId} on {FlightId}: interrupted hold of {SeatNumber} reconciled, adopted={Adopted}")]
@@ -351,6 +498,9 @@ internal sealed partial class PassengerSeatGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Passenger {PassengerId} on {FlightId}: seat {SeatNumber} from a failed command was ours and is released (released={Released})")]
     private static partial void LogUnresolvedReleased(ILogger logger, string flightId, string passengerId, string seatNumber, bool released);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Passenger {PassengerId} on {FlightId}: {Cycles} hold cycles, hold cooldown until {CooldownUntil}")]
+    private static partial void LogCooldownStarted(ILogger logger, string flightId, string passengerId, int cycles, DateTimeOffset cooldownUntil);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Passenger {PassengerId} on {FlightId}: previous seat {SeatNumber} was not theirs any more ({Code})")]
     private static partial void LogPreviousNotReleased(ILogger logger, string flightId, string passengerId, string seatNumber, FailureCode code);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using CheckIn.Contracts.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -64,6 +65,34 @@ public static class Problems
         }
         return result;
     }
+
+    /// <summary>
+    /// Endpoint filter for a route group: a problem whose error carries a <c>retryAt</c> extension (ISO 8601, e.g.
+    /// HOLD_COOLDOWN) also says it in <c>Retry-After</c>, so clients that only read headers wait as long.
+    /// </summary>
+    public static async ValueTask<object?> AddRetryAfter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        var result = await next(context);
+        var problem = result switch
+        {
+            ProblemHttpResult p => p,
+            INestedHttpResult { Result: ProblemHttpResult p } => p,
+            _ => null,
+        };
+        if (problem is not null && problem.ProblemDetails.Extensions.TryGetValue("retryAt", out var value)
+            && DateTimeOffset.TryParse(Convert.ToString(value, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var retryAt))
+        {
+            var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+            context.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds(retryAt, now).ToString(CultureInfo.InvariantCulture);
+        }
+        return result;
+    }
+
+    /// <summary><c>Retry-After</c> for a moment: whole seconds from now, rounded up, at least 1.</summary>
+    public static long RetryAfterSeconds(DateTimeOffset retryAt, DateTimeOffset now) =>
+        Math.Max(1, (long)Math.Ceiling((retryAt - now).TotalSeconds));
 
     public static ProblemHttpResult Validation(string field, string detail) =>
         From(new Error(FailureCode.ValidationFailed, detail, field));

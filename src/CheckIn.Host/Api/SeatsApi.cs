@@ -30,6 +30,7 @@ internal static class SeatsApi
             .WithTags("Seats")
             .RequireAuthorization()
             .AddEndpointFilter<IdempotencyFilter>()
+            .AddEndpointFilter(Problems.AddRetryAfter)
             .RateLimited(LimitedAction.SeatCommand);
         group.MapPost("/hold", Hold).WithName("HoldSeat")
             .WithSummary("Hold a seat for a passenger (AVAILABLE → HELD); releases the passenger's previous seat on the flight.");

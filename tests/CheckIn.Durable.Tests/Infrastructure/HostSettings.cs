@@ -29,6 +29,15 @@ internal sealed record HostSettings
 
     public TimeSpan? HoldDuration { get; init; }
 
+    /// <summary>
+    /// Abuse protection (<c>CheckIn__RateLimiting__*</c>). Off unless a test turns it on: the other tests make many
+    /// calls from one address and cycle one passenger through many holds.
+    /// </summary>
+    public bool RateLimiting { get; init; }
+
+    /// <summary>Rate-limiting settings by name (<c>SeatMapPerMinute</c> → <c>CheckIn__RateLimiting__SeatMapPerMinute</c>).</summary>
+    public IReadOnlyDictionary<string, string> RateLimits { get; init; } = new Dictionary<string, string>();
+
     /// <summary>More settings for this host (environment variable names).</summary>
     public IReadOnlyDictionary<string, string?> Extra { get; init; } = new Dictionary<string, string?>();
 
@@ -49,9 +58,16 @@ internal sealed record HostSettings
         GatewayPort = FreePorts.Next(),
     };
 
+    /// <summary>The same host with abuse protection on, and these settings (the rest keep their defaults).</summary>
+    public HostSettings WithRateLimiting(IReadOnlyDictionary<string, string> limits) => this with { RateLimiting = true, RateLimits = limits };
+
     public IReadOnlyDictionary<string, string?> ToEnvironment()
     {
         var environment = Core();
+        foreach (var (name, value) in RateLimits)
+        {
+            environment[$"CheckIn__RateLimiting__{name}"] = value;
+        }
         foreach (var (name, value) in Extra)
         {
             environment[name] = value;
@@ -74,6 +90,7 @@ internal sealed record HostSettings
         // The hosts weigh bags and take payments with their own in-process simulators (durable mode needs the opt-in).
         ["CheckIn__Simulators__Enabled"] = "true",
         ["CheckIn__HoldDuration"] = HoldDuration?.ToString("c", CultureInfo.InvariantCulture),
+        ["CheckIn__RateLimiting__Enabled"] = RateLimiting ? "true" : "false",
         // Two Polly lines per grain placement would bury what matters when a failing test prints the output.
         ["Logging__LogLevel__Polly"] = "Warning",
     };

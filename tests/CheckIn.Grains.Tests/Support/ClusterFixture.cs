@@ -1,4 +1,5 @@
 using CheckIn.Grains.Storage;
+using CheckIn.Grains.Abuse;
 using CheckIn.Grains.Audit;
 using CheckIn.Grains.CheckIns;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,8 +14,9 @@ namespace CheckIn.Grains.Tests.Support;
 /// One in-process silo for every cluster test, with memory storage and reminders, an in-memory audit log the tests
 /// read, and one fake clock that drives grain time, grain timers and reminders (Orleans's own background loops
 /// stay on real time). Tests isolate themselves by using a fresh flight id, not by rebuilding the cluster.
+/// Abuse limits are off here (tests cycle one passenger through many holds); <see cref="CooldownClusterFixture"/> has them on.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     public static readonly TimeSpan HoldDuration = TimeSpan.FromSeconds(120);
 
@@ -39,6 +41,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     public FakeBagScale Scale { get; } = new();
 
     public FakePaymentGateway Payments { get; } = new();
+
+    /// <summary>The silo's <see cref="RateLimitOptions.Enabled"/>.</summary>
+    protected virtual bool RateLimitingEnabled => false;
 
     /// <summary>Loses seat map notifications of the flights a test names.</summary>
     public DroppedSeatMapNotifications DroppedMapNotifications { get; } = new();
@@ -67,6 +72,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IPaymentGateway>(Payments);
             silo.Services.AddSingleton<IIncomingGrainCallFilter>(DroppedMapNotifications);
             silo.Services.Configure<SeatHoldOptions>(o => o.HoldDuration = HoldDuration);
+            silo.Services.Configure<RateLimitOptions>(o => o.Enabled = RateLimitingEnabled);
             silo.Services.AddSingleton(Time);
             silo.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
