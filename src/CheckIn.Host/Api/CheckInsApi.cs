@@ -84,6 +84,10 @@ internal static class CheckInsApi
             {
                 return Problems.Validation($"passengerIds[{i}]", "A passenger id must not be blank.");
             }
+            if (IdFormats.CheckPassengerId(ids[i], $"passengerIds[{i}]") is { } malformed)
+            {
+                return malformed;
+            }
             if (!user.MayActFor(ids[i]!))
             {
                 return Problems.Create(403, ProblemCodes.Forbidden, $"Passenger {ids[i]} is not on this session's booking.", $"passengerIds[{i}]");
@@ -150,7 +154,7 @@ internal static class CheckInsApi
         string passengerId, AddBagRequest? request, HttpContext http, [AsParameters] CheckInScope scope)
     {
         var tag = request?.BagTag?.Trim().ToUpperInvariant();
-        if (string.IsNullOrEmpty(tag) || tag.Length > MaxBagTagLength || !tag.All(char.IsAsciiLetterOrDigit))
+        if (tag is null || !IdFormats.IsBagTag(tag))
         {
             return Problems.Validation("bagTag", $"bagTag must be 1 to {MaxBagTagLength} letters or digits (an IATA licence plate is 10 digits).");
         }

@@ -72,7 +72,7 @@ internal static class SiloSetup
                 silo.Services.AddSingleton<IWaitlistAuditLog, InMemoryWaitlistAuditLog>();
             }
 
-            silo.AddDashboard();
+            silo.AddDashboard(o => o.HideTrace = CheckIn.Host.Auth.DashboardAccess.HideLogs(builder.Configuration, mode));
         });
         return builder;
     }
