@@ -65,7 +65,7 @@ internal static class CheckInsApi
 
     private static void Command(RouteHandlerBuilder endpoint) => endpoint.ProducesProblems(400, 401, 403, 404, 409, 415, 422, 503);
 
-    private static void Query(RouteHandlerBuilder endpoint) => endpoint.ProducesProblems(401, 403, 404, 503);
+    private static void Query(RouteHandlerBuilder endpoint) => endpoint.ProducesProblems(400, 401, 403, 404, 503);
 
     /// <summary>What every check-in endpoint needs: the flight from the route, the caller and the services.</summary>
     public readonly record struct CheckInScope(string FlightId, ClaimsPrincipal User, FlightCatalog Flights, IGrainFactory Grains, SeatMapCache Maps);
