@@ -86,7 +86,8 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
 
     private static string DescribeJsonError(JsonException json) =>
         IsSyntaxError(json)
-            ? $"The request body is not valid JSON (near '{FieldOf(json)}', line {json.LineNumber + 1})."
+            // The reader refuses both broken syntax and nesting past the limit, with the same exception type.
+            ? $"The request body is not valid JSON or is nested deeper than {Hosting.ApiSetup.MaxJsonDepth} levels (near '{FieldOf(json)}', line {json.LineNumber + 1})."
             : $"'{FieldOf(json)}' is not a property of this request, or its value has the wrong type or format.";
 
     // Text that is not JSON fails in System.Text.Json's reader, whose exception is a subclass of JsonException (the
