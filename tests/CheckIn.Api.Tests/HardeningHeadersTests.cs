@@ -3,7 +3,6 @@ using CheckIn.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace CheckIn.Api.Tests;
 
@@ -29,7 +28,7 @@ public sealed class HardeningHeadersTests(ApiFixture fixture)
     [InlineData("/health/ready", 200, ApiPolicy)]
     [InlineData("/swagger/v1/swagger.json", 200, ApiPolicy)]
     [InlineData("/docs/index.html", 200, FramingOnly)]
-    [InlineData("/dashboard", 200, FramingOnly)]
+    [InlineData("/dashboard/", 200, FramingOnly)]
     public async Task Every_kind_of_response_carries_the_security_headers(string path, int status, string policy)
     {
         using var response = await _api.Client.GetAsync(path);
@@ -71,7 +70,7 @@ public sealed class HardeningHeadersTests(ApiFixture fixture)
     {
         using var response = await _api.AdminGetAsync("/api/admin/flights/SH101/events?limit=many");
 
-        var problem = await ProblemAssert.IsProblemAsync(response, 400, "MALFORMED_REQUEST", "limit");
+        var problem = await ProblemAssert.IsProblemAsync(response, 400, "MALFORMED_REQUEST");
         AssertNothingInternal(problem);
     }
 
@@ -88,7 +87,7 @@ public sealed class HardeningHeadersTests(ApiFixture fixture)
         Exception bug;
         try
         {
-            throw new InvalidOperationException("SELECT payload FROM storage WHERE grainid = 'x'", new PostgresException("syntax error at or near \"FROM\"", "ERROR", "ERROR", "42601"));
+            throw new InvalidOperationException("SELECT payload FROM storage WHERE grainid = 'x'", new FormatException("syntax error at or near \"FROM\" (42601)"));
         }
         catch (InvalidOperationException thrown)
         {

@@ -18,8 +18,10 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
                 Problems.Create(415, ProblemCodes.UnsupportedMediaType, "Send the body as application/json."),
             BadHttpRequestException bad when FindJsonError(bad) is { } json =>
                 Problems.Create(400, ProblemCodes.MalformedRequest, DescribeJsonError(json), FieldOf(json)),
+            // The framework's own message names the parameter's .NET type ("Nullable<int>"): not echoed.
             BadHttpRequestException bad =>
-                Problems.Create(bad.StatusCode, ProblemCodes.MalformedRequest, bad.Message),
+                Problems.Create(bad.StatusCode, ProblemCodes.MalformedRequest,
+                    $"A value in the route, query string or headers of {httpContext.Request.Path} is not of the type API-SPECIFICATION.yml documents for it."),
             _ when IsUnavailable(exception) => Unavailable(httpContext, exception),
             _ => null,
         };
