@@ -1,13 +1,12 @@
 using CheckIn.Host.Api;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 
 namespace CheckIn.Host.Hosting;
 
 /// <summary>
 /// Caps every request body at <see cref="CheckInOptions.MaxRequestBodyBytes"/> (32 KB by default) unless the endpoint
-/// declares its own limit with <see cref="IRequestSizeLimitMetadata"/> (the payment webhook: 64 KB). A declared
+/// declares its own <see cref="Limit"/> (the payment webhook: 64 KB). A declared
 /// <c>Content-Length</c> over the limit is refused before anything reads the body; a chunked body is cut off when it
 /// passes the limit. Kestrel enforces the limit itself (its per-request <see cref="IHttpMaxRequestBodySizeFeature"/>);
 /// a server without that feature (the test server) gets a counting stream that fails the same way Kestrel does
@@ -37,11 +36,14 @@ internal static class RequestBodyLimit
     });
 
     private static long LimitFor(HttpContext context) =>
-        context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize
+        context.GetEndpoint()?.Metadata.GetMetadata<Limit>()?.MaxRequestBodySize
             ?? context.RequestServices.GetRequiredService<IOptions<CheckInOptions>>().Value.MaxRequestBodyBytes;
 
-    /// <summary>The declared limit of one endpoint, for <c>.WithMetadata(...)</c>.</summary>
-    public sealed record Limit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;
+    /// <summary>
+    /// The declared limit of one endpoint, for <c>.WithMetadata(...)</c>. Deliberately not the framework's
+    /// <c>IRequestSizeLimitMetadata</c>: routing would apply that one itself and raise a lower limit Kestrel was given.
+    /// </summary>
+    public sealed record Limit(long MaxRequestBodySize);
 
     /// <summary>Reads through until more than <c>limit</c> bytes have come, then fails as Kestrel would.</summary>
     private sealed class LimitedReadStream(Stream inner, long limit) : Stream
