@@ -1,4 +1,8 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using CheckIn.Host.Integrations;
+using CheckIn.Payments;
 using CheckIn.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -16,6 +20,9 @@ public sealed class HardeningHeadersTests(ApiFixture fixture)
 {
     private const string ApiPolicy = "default-src 'none'; frame-ancestors 'none'";
     private const string FramingOnly = "frame-ancestors 'none'";
+
+    private static readonly string[] InternalMarkers =
+        [" at ", "System.", "CheckIn.", "Microsoft.", "Exception", "Int32", "String", "SELECT", "FROM", "42601", "Npgsql", "Nullable"];
 
     private readonly CheckInApi _api = fixture.Api;
 
@@ -75,6 +82,24 @@ public sealed class HardeningHeadersTests(ApiFixture fixture)
     }
 
     [Fact]
+    public void A_signed_webhook_body_of_the_wrong_shape_is_described_without_type_names()
+    {
+        using var services = IntegrationContainer.Build(IntegrationContainer.Settings(new Uri("http://scale.test"), new Uri("http://pay.test")));
+        var verifier = services.GetRequiredService<PaymentWebhookVerifier>();
+        var body = Encoding.UTF8.GetBytes("""{"id":5,"type":"payment_intent.succeeded"}""");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        var result = verifier.Verify(now.ToString(CultureInfo.InvariantCulture), WebhookSignature.Sign(IntegrationContainer.Secret, now, body), body);
+
+        var malformed = Assert.IsType<PaymentWebhookVerification.Malformed>(result);
+        Assert.Contains("'id'", malformed.Reason, StringComparison.Ordinal);
+        foreach (var leak in InternalMarkers)
+        {
+            Assert.DoesNotContain(leak, malformed.Reason, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_bug_whose_exception_carries_sql_and_a_stack_answers_500_with_none_of_it()
     {
         var services = fixture.Server.Services;
@@ -116,7 +141,7 @@ public sealed class HardeningHeadersTests(ApiFixture fixture)
     private static void AssertNothingInternal(JsonElement problem)
     {
         var text = problem.GetRawText();
-        foreach (var leak in new[] { " at ", "System.", "CheckIn.", "Microsoft.", "Exception", "Int32", "String", "SELECT", "FROM", "42601", "Npgsql", "Nullable" })
+        foreach (var leak in InternalMarkers)
         {
             Assert.DoesNotContain(leak, text, StringComparison.Ordinal);
         }
