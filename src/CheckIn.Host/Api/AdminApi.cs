@@ -78,7 +78,11 @@ internal static class AdminApi
         {
             return Problems.Validation(missing, $"{missing} is required.");
         }
-        var definition = ToDefinition(request!);
+        if (IdFormats.CheckFlightId(request!.FlightId, "flightId") is { } malformed)
+        {
+            return malformed;
+        }
+        var definition = ToDefinition(request);
         var result = await grains.GetFlightGrain(definition.FlightId).CreateAsync(definition);
         if (!result.IsSuccess)
         {
@@ -107,6 +111,15 @@ internal static class AdminApi
         if (blank >= 0)
         {
             return Problems.Validation($"flights[{blank}]", $"flights[{blank}] must be a flight id.");
+        }
+        if (IdFormats.CheckPnr(request.Pnr, "pnr") is { } malformedPnr)
+        {
+            return malformedPnr;
+        }
+        var malformedFlight = request.Flights.Select((id, i) => IdFormats.CheckFlightId(id, $"flights[{i}]")).FirstOrDefault(p => p is not null);
+        if (malformedFlight is not null)
+        {
+            return malformedFlight;
         }
         var definition = new BookingDefinition(
             request.Pnr,

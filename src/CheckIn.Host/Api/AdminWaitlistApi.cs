@@ -22,7 +22,7 @@ internal static class AdminWaitlistApi
         var group = routes.MapGroup(AdminKey.PathPrefix + "/flights/{flightId}").WithTags("Admin");
         group.MapGet("/waitlist", GetWaitlist).WithName("GetWaitlist")
             .WithSummary("Every waitlist entry of the flight in joining order, with places in line.")
-            .ProducesProblems(401, 404, 503);
+            .ProducesProblems(400, 401, 404, 503);
         group.MapPost("/seats/{seatNumber}/block", Block).WithName("BlockSeat")
             .WithSummary("Block a free seat (→ BLOCKED); a held or confirmed seat is refused with SEAT_OCCUPIED.")
             .ProducesProblems(400, 401, 404, 409, 413, 415, 503);

@@ -65,7 +65,7 @@ internal static class CheckInsApi
 
     private static void Command(RouteHandlerBuilder endpoint) => endpoint.ProducesProblems(400, 401, 403, 404, 409, 415, 422, 503);
 
-    private static void Query(RouteHandlerBuilder endpoint) => endpoint.ProducesProblems(401, 403, 404, 503);
+    private static void Query(RouteHandlerBuilder endpoint) => endpoint.ProducesProblems(400, 401, 403, 404, 503);
 
     /// <summary>What every check-in endpoint needs: the flight from the route, the caller and the services.</summary>
     public readonly record struct CheckInScope(string FlightId, ClaimsPrincipal User, FlightCatalog Flights, IGrainFactory Grains, SeatMapCache Maps);
@@ -83,6 +83,10 @@ internal static class CheckInsApi
             if (string.IsNullOrWhiteSpace(ids[i]))
             {
                 return Problems.Validation($"passengerIds[{i}]", "A passenger id must not be blank.");
+            }
+            if (IdFormats.CheckPassengerId(ids[i], $"passengerIds[{i}]") is { } malformed)
+            {
+                return malformed;
             }
             if (!user.MayActFor(ids[i]!))
             {
@@ -150,7 +154,7 @@ internal static class CheckInsApi
         string passengerId, AddBagRequest? request, HttpContext http, [AsParameters] CheckInScope scope)
     {
         var tag = request?.BagTag?.Trim().ToUpperInvariant();
-        if (string.IsNullOrEmpty(tag) || tag.Length > MaxBagTagLength || !tag.All(char.IsAsciiLetterOrDigit))
+        if (tag is null || !IdFormats.IsBagTag(tag))
         {
             return Problems.Validation("bagTag", $"bagTag must be 1 to {MaxBagTagLength} letters or digits (an IATA licence plate is 10 digits).");
         }

@@ -18,8 +18,10 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
                 Problems.Create(415, ProblemCodes.UnsupportedMediaType, "Send the body as application/json."),
             BadHttpRequestException bad when FindJsonError(bad) is { } json =>
                 Problems.Create(400, ProblemCodes.MalformedRequest, DescribeJsonError(json), FieldOf(json)),
+            // The framework's own message names the parameter's .NET type ("Nullable<int>"): not echoed.
             BadHttpRequestException bad =>
-                Problems.Create(bad.StatusCode, ProblemCodes.MalformedRequest, bad.Message),
+                Problems.Create(bad.StatusCode, ProblemCodes.MalformedRequest,
+                    $"A value in the route, query string or headers of {httpContext.Request.Path} is not of the type API-SPECIFICATION.yml documents for it."),
             _ when IsUnavailable(exception) => Unavailable(httpContext, exception),
             _ => null,
         };
@@ -86,7 +88,8 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
 
     private static string DescribeJsonError(JsonException json) =>
         IsSyntaxError(json)
-            ? $"The request body is not valid JSON (near '{FieldOf(json)}', line {json.LineNumber + 1})."
+            // The reader refuses both broken syntax and nesting past the limit, with the same exception type.
+            ? $"The request body is not valid JSON or is nested deeper than {Hosting.ApiSetup.MaxJsonDepth} levels (near '{FieldOf(json)}', line {json.LineNumber + 1})."
             : $"'{FieldOf(json)}' is not a property of this request, or its value has the wrong type or format.";
 
     // Text that is not JSON fails in System.Text.Json's reader, whose exception is a subclass of JsonException (the

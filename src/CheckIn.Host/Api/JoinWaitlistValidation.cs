@@ -23,6 +23,10 @@ internal static class JoinWaitlistValidation
         {
             return (null, Problems.Validation("passengerId", "passengerId is required."));
         }
+        if (IdFormats.CheckPassengerId(request.PassengerId, "passengerId") is { } malformed)
+        {
+            return (null, malformed);
+        }
         Cabin? cabin = null;
         if (request.Cabin is not null)
         {
@@ -46,6 +50,10 @@ internal static class JoinWaitlistValidation
             if (string.IsNullOrWhiteSpace(id))
             {
                 return (null, Problems.Validation(field, "A passenger id must not be blank."));
+            }
+            if (IdFormats.CheckPassengerId(id, field) is { } malformedOther)
+            {
+                return (null, malformedOther);
             }
             if (id == request.PassengerId)
             {

@@ -22,6 +22,8 @@ internal static partial class PaymentWebhookApi
             .WithSummary("The payment provider's signed webhook: applies a payment intent's outcome to its check-in, once per event id.")
             .Accepts<PaymentWebhookEvent>("application/json")
             .ProducesProblems(400, 401, 413, 503)
+            // Its own limit, checked by the verifier too, above the API's default.
+            .WithMetadata(new Hosting.RequestBodyLimit.Limit(PaymentWebhookVerifier.MaxBodyBytes))
             .AllowAnonymous();
 
     public static async Task<Results<Ok<PaymentWebhookResponse>, ProblemHttpResult>> Receive(

@@ -121,8 +121,9 @@ public static class Problems
     }
 
     /// <summary>The server's request body limit (Kestrel's <c>MaxRequestBodySize</c>) refused the body.</summary>
-    public static ProblemHttpResult PayloadTooLarge() =>
-        Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, "The request body is larger than this server accepts.", "body");
+    public static ProblemHttpResult PayloadTooLarge(long? limit = null) =>
+        Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge,
+            limit is { } bytes ? $"The request body is larger than this endpoint accepts ({bytes} bytes)." : "The request body is larger than this server accepts.", "body");
 
     private static string TitleOf(int status) => status switch
     {

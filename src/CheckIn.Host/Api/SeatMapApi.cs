@@ -49,7 +49,7 @@ internal static class SeatMapApi
             .WithSummary("The flight's seat map; with a session token it also lists the caller's own seats.")
             .Produces<SeatMapResponse>(200, "application/json")
             .Produces(304)
-            .ProducesProblems(404, 503);
+            .ProducesProblems(400, 404, 503);
         return group;
     }
 

@@ -63,6 +63,10 @@ internal static class SeatsApi
             return Problems.Validation("passengerId", "passengerId is required.");
         }
         var passengerId = request.PassengerId;
+        if (IdFormats.CheckPassengerId(passengerId, "passengerId") is { } malformed)
+        {
+            return malformed;
+        }
         if (!user.MayActFor(passengerId))
         {
             return Problems.Create(403, ProblemCodes.Forbidden, $"Passenger {passengerId} is not on this session's booking.", "passengerId");

@@ -46,7 +46,7 @@ internal static class SessionsApi
             return Problems.Validation("lastName", "lastName is required.");
         }
         var pnr = request.Pnr.Trim().ToUpperInvariant();
-        var booking = pnr.Length == 6 && pnr.All(char.IsAsciiLetterOrDigit)
+        var booking = IdFormats.IsPnr(pnr)
             ? await grains.GetBookingGrain(pnr).GetAsync()
             : null;
         if (booking is null || !booking.HasLastName(request.LastName))

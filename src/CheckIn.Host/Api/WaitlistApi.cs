@@ -31,7 +31,7 @@ internal static class WaitlistApi
             .ProducesProblems(400, 401, 403, 404, 409, 413, 415, 422, 503);
         group.MapGet("/{passengerId}", Get).WithName("GetWaitlistEntry")
             .WithSummary("The passenger's latest waitlist entry: status, place in line, assigned seats.")
-            .ProducesProblems(401, 403, 404, 503);
+            .ProducesProblems(400, 401, 403, 404, 503);
         group.MapDelete("/{passengerId}", Leave).WithName("LeaveWaitlist")
             .WithSummary("Leave the waitlist (WAITING → LEFT); repeating it returns the LEFT entry.")
             .AddEndpointFilter<IdempotencyFilter>()

@@ -24,6 +24,7 @@ internal static partial class ApiSetup
         services.AddOptions<CheckInOptions>().BindConfiguration(CheckInOptions.Section).ValidateOnStart();
 
         services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
+        services.AddOptions<SecurityHeadersOptions>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddExceptionHandler<ExceptionProblems>();
@@ -53,10 +54,16 @@ internal static partial class ApiSetup
         // false): an unknown one is 400 MALFORMED_REQUEST naming it, so a misspelt optional field is never ignored.
         // Only reading is affected; responses are written as before.
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        // No request is nested more than a few levels; a deeper body is 400 MALFORMED_REQUEST before it costs more.
+        options.MaxDepth = MaxJsonDepth;
     }
+
+    public const int MaxJsonDepth = 32;
 
     public static WebApplication UseCheckInApi(this WebApplication app)
     {
+        // First, so every response gets the headers: problems, 404s, health, docs and the dashboard.
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages(async context =>
         {
@@ -75,10 +82,13 @@ internal static partial class ApiSetup
         });
         // Before authentication and the admin key check: a blocked client is refused before anything reads its request.
         app.UseAbuseProtection();
+        app.UseDashboardAccess(app.Services.GetRequiredService<RunMode>());
         app.UseAuthentication();
         app.UseAuthorization();
         // Before any endpoint (or routing's own 415/405 answer) reads or judges the body.
         app.UseAdminKeyCheck();
+        app.UseRequestBodyLimit();
+        app.UseIdFormatCheck();
 
         app.UseSwagger();
         app.UseSwaggerUI(o =>
@@ -114,6 +124,10 @@ internal sealed partial class StartupBanner(IServer server, IHostApplicationLife
         {
             LogDevAdminKey(logger, CheckInOptions.EmbeddedAdminKey);
         }
+        if (!mode.IsDurable)
+        {
+            LogOpenDashboard(logger, DashboardAccess.PathPrefix);
+        }
         lifetime.ApplicationStarted.Register(() =>
         {
             var url = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:5080";
@@ -126,6 +140,9 @@ internal sealed partial class StartupBanner(IServer server, IHostApplicationLife
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Using the embedded development admin key '{AdminKey}'. Set CheckIn__AdminKey for anything but a local demo.")]
     private static partial void LogDevAdminKey(ILogger logger, string adminKey);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Orleans Dashboard at {Dashboard} is open to anyone in embedded mode (grain state, and the live log unless CheckIn__Dashboard__ShowLogs=false); in durable mode it asks for the admin key.")]
+    private static partial void LogOpenDashboard(ILogger logger, string dashboard);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Orleans.CheckIn is running in {Mode} mode. API: {Url}/api  Swagger UI: {Url}/docs  Dashboard: {Url}/dashboard  Health: {Url}/health/ready")]
     private static partial void LogReady(ILogger logger, string mode, string url);

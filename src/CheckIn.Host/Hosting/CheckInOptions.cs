@@ -17,6 +17,26 @@ public sealed class CheckInOptions
 
     /// <summary>How long a passenger session token is valid.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The largest request body any endpoint reads (<c>CheckIn__MaxRequestBodyBytes</c>); larger is 413
+    /// <c>PAYLOAD_TOO_LARGE</c>. An endpoint may declare its own limit (the payment webhook keeps its 64 KB).
+    /// </summary>
+    public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
+
+    public const long DefaultMaxRequestBodyBytes = 32 * 1024;
+
+    /// <summary>The Orleans Dashboard at <c>/dashboard</c> (<c>CheckIn__Dashboard__*</c>).</summary>
+    public DashboardSettings Dashboard { get; set; } = new();
+}
+
+/// <summary>Dashboard settings: in durable mode it asks for the admin key (HTTP Basic) and hides its live log stream.</summary>
+public sealed class DashboardSettings
+{
+    public const string ShowLogsSetting = "CheckIn:Dashboard:ShowLogs";
+
+    /// <summary>Turns the dashboard's live log stream (<c>/dashboard/Trace</c>) on; off unless set.</summary>
+    public bool ShowLogs { get; set; }
 }
 
 /// <summary>Silo settings from the <c>Orleans</c> section.</summary>
@@ -55,6 +75,10 @@ internal sealed class CheckInOptionsValidator(RunMode mode) : IValidateOptions<C
         if (options.TokenSigningKey is { Length: > 0 and < MinimumSigningKeyLength })
         {
             failures.Add($"CheckIn:TokenSigningKey must be at least {MinimumSigningKeyLength} characters.");
+        }
+        if (options.MaxRequestBodyBytes < 1024)
+        {
+            failures.Add("CheckIn:MaxRequestBodyBytes (CheckIn__MaxRequestBodyBytes) must be at least 1024.");
         }
         if (options.TokenLifetime <= TimeSpan.Zero || options.TokenLifetime > TimeSpan.FromDays(1))
         {

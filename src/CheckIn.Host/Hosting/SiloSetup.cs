@@ -81,7 +81,7 @@ internal static class SiloSetup
                 silo.Services.AddSingleton<IAbuseIncidentLog, InMemoryAbuseIncidentLog>();
             }
 
-            silo.AddDashboard();
+            silo.AddDashboard(o => o.HideTrace = CheckIn.Host.Auth.DashboardAccess.HideLogs(builder.Configuration, mode));
         });
         return builder;
     }

@@ -65,7 +65,9 @@ public sealed class PaymentWebhookVerifier(IOptions<IntegrationOptions> options,
         }
         catch (JsonException ex)
         {
-            return new PaymentWebhookVerification.Malformed($"The body is not a payment event: {ex.Message}");
+            // Where, not the serializer's message: that names .NET types ("System.String").
+            var at = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "the body" : $"'{ex.Path.TrimStart('$', '.')}'";
+            return new PaymentWebhookVerification.Malformed($"{at} is not valid JSON or has the wrong type (line {ex.LineNumber + 1})");
         }
         // The record's strings are non-nullable, but the serializer leaves absent properties null.
         return received is { Id.Length: > 0, Type.Length: > 0, IntentId.Length: > 0, Currency: not null, Reference: not null }
