@@ -4,8 +4,11 @@ using System.Text.Json.Nodes;
 
 namespace CheckIn.Api.Tests.Infrastructure;
 
-/// <summary>The victim's booking as the access matrix aims at it: the ids an attacker would put in a request.</summary>
-public sealed record MatrixVictim(string FlightId, string SeatNumber, string Pnr, string LastName, string PassengerId, string BagTag);
+/// <summary>
+/// The victim's booking as the access matrix aims at it: the ids an attacker would put in a request. The client key
+/// is the one the victim's own requests have on the test server (no peer address: <c>ip:unknown</c>).
+/// </summary>
+public sealed record MatrixVictim(string FlightId, string SeatNumber, string Pnr, string LastName, string PassengerId, string BagTag, string ClientKey = "ip:unknown");
 
 /// <summary>An operation the access matrix cannot call because a name it uses has no value in the tables below.</summary>
 public sealed class AccessMatrixGapException(string message) : Exception(message);
@@ -28,6 +31,7 @@ public static class AccessMatrixValues
         ["passengerId"] = v.PassengerId,
         ["pnr"] = v.Pnr,
         ["bagTag"] = v.BagTag,
+        ["clientKey"] = v.ClientKey,
     };
 
     /// <summary>Request body properties, by name: a body a legitimate caller could send for the victim.</summary>
