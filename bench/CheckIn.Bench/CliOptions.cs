@@ -36,7 +36,7 @@ internal sealed class CliOptions(ScenarioInfo scenario)
     private readonly Option<string?> _rateLimits = new("--rate-limits")
     {
         Description = "A started host's abuse protection: off (CheckIn__RateLimiting__Enabled=false), on (limits far above the load, "
-            + "the bench a trusted proxy sending distinct X-Forwarded-For clients where the scenario can) or both (seatmap: off, then on).",
+            + "the bench a trusted proxy sending distinct X-Forwarded-For clients where the scenario can) or both (seatmap: off, then on; a comma list such as on,off sets the order).",
     };
     private readonly Option<bool> _keepDatabase = new("--keep-database") { Description = "Durable with --postgres: keep the run's database." };
     private readonly Option<bool> _smoke = new("--smoke") { Description = "Tiny sizes and seconds: checks the tool and the host still work, measures nothing." };
@@ -80,7 +80,13 @@ internal sealed class CliOptions(ScenarioInfo scenario)
         _pgbenchClients.Description += Default(d => d.PgbenchClients);
         _pgbenchScale.Description += Default(d => d.PgbenchScale);
         _rateLimits.Description += Default(d => d.RateLimits);
-        _rateLimits.AcceptOnlyFromAmong(RateLimitSettings.Off, RateLimitSettings.On, RateLimitSettings.Both);
+        _rateLimits.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } text && RateLimitSettings.Sequence(text) is null)
+            {
+                result.AddError($"--rate-limits must be off, on, both or a comma list of off and on (on,off), not '{text}'.");
+            }
+        });
         if (_d.HoldDuration is { } hold)
         {
             _holdDuration.Description += $" Default here: {hold:c} (smoke {_s.HoldDuration:c}).";

@@ -25,18 +25,22 @@ internal static class SeatMapScenario
 
     private sealed record PhaseResult(
         string Mode, OperationSummary Reads, OperationSummary Writes, OperationSummary Lag, int NeverSeen, int ForwardedClients,
-        IReadOnlyDictionary<string, string>? Settings, JsonObject Cpu);
+        IReadOnlyDictionary<string, string>? Settings, JsonObject Cpu, int? FailOpenLogLines);
 
     public static async Task RunAsync(BenchContext ctx)
     {
         var o = ctx.Options;
         List<string?> modes = ctx.Target.RateLimits is null
             ? [null] // an external host: its settings are its own
-            : o.RateLimits == RateLimitSettings.Both ? [RateLimitSettings.Off, RateLimitSettings.On] : [o.RateLimits];
+            : [.. RateLimitSettings.Sequence(o.RateLimits) ?? [RateLimitSettings.Off]];
         var phases = new List<PhaseResult>();
         byte[] bytes = [];
         string path = "";
         var from = ctx.Sampler.Now;
+        if (modes.Distinct().Count() != modes.Count)
+        {
+            throw new BenchException($"--rate-limits {o.RateLimits}: each mode once.");
+        }
         foreach (var mode in modes)
         {
             if (mode is not null && ctx.Target.RateLimits != mode)
@@ -102,7 +106,8 @@ internal static class SeatMapScenario
         var bytes = (await HttpExchange.SendAsync(ctx.Admin.Http, CheckInClient.SeatMap(path, null), keepBody: true, ctx.Cancellation)).Body!;
         var writeSummary = writes.Summarize(TimeSpan.FromSeconds(Wrk.Seconds(o.Duration)));
         var phase = new PhaseResult(
-            mode ?? "external", reads, writeSummary, lag.Summarize(), tracker.NeverSeen, forwarded, ctx.Target.HostSettings, Cpu(ctx.Sampler.Between(from, to)));
+            mode ?? "external", reads, writeSummary, lag.Summarize(), tracker.NeverSeen, forwarded, ctx.Target.HostSettings, Cpu(ctx.Sampler.Between(from, to)),
+            mode == RateLimitSettings.On ? CountFailOpen(ctx.Target.HostLogPath) : null);
         return (phase, bytes, path);
     }
 
@@ -118,6 +123,29 @@ internal static class SeatMapScenario
         }
         ctx.Progress.Phase($"{name}: wrk, {o.Clients} connections{(forwardedClients > 0 ? $", {forwardedClients} forwarded clients" : "")}", detail: detail);
         return await Wrk.RunAsync(name, Load(o.Duration), ctx.Sampler, ctx.Progress.Log, ctx.Cancellation);
+    }
+
+    /// <summary>
+    /// Lines of the host's log where abuse protection failed open (its guard grain did not answer): then the run
+    /// measured the fallback, not the limiter. Null without a log (external host).
+    /// </summary>
+    private static int? CountFailOpen(string? logPath)
+    {
+        if (logPath is null || !File.Exists(logPath))
+        {
+            return null;
+        }
+        using var stream = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var count = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Contains("Abuse protection failed open", StringComparison.Ordinal))
+            {
+                count++;
+            }
+        }
+        return count;
     }
 
     private static JsonObject Cpu(IReadOnlyList<Monitoring.ResourceSample> samples)
@@ -238,12 +266,18 @@ internal static class SeatMapScenario
                 // Limits are set far above the load: a refusal means the limiter refused what it must not.
                 var refused = reads.Statuses.GetValueOrDefault(429) + writes.Statuses.GetValueOrDefault(429);
                 report.Check("no 429 with limits on", refused == 0, $"{refused} answers 429 ({Kinds(reads)} {Kinds(writes)})");
+                if (phase.FailOpenLogLines is { } failedOpen)
+                {
+                    report.Check("the limiter answered with limits on (no fail-open in the host log)", failedOpen == 0,
+                        $"{failedOpen} log lines 'Abuse protection failed open': the run measured the fallback");
+                }
             }
             var figures = new JsonObject
             {
                 ["rateLimits"] = phase.Mode,
                 ["hostSettings"] = phase.Settings is null ? null : ResultWriter.Settings(phase.Settings),
                 ["forwardedClients"] = phase.ForwardedClients,
+                ["failOpenLogLines"] = phase.FailOpenLogLines,
                 ["reads"] = ResultWriter.Operation(reads),
                 ["visibilityLagMs"] = Lag(lag, phase.NeverSeen),
                 ["cpu"] = phase.Cpu,

@@ -186,7 +186,7 @@ internal sealed class BenchTarget : IAsyncDisposable
         {
             _environment["CheckIn__HoldDuration"] = hold.ToString("c", CultureInfo.InvariantCulture);
         }
-        ApplyRateLimits(_options.RateLimits == RateLimitSettings.Both ? RateLimitSettings.Off : _options.RateLimits);
+        ApplyRateLimits(RateLimitSettings.Sequence(_options.RateLimits)?[0] ?? RateLimitSettings.Off);
         if (Mode == "durable")
         {
             var postgres = _options.Postgres;

@@ -31,7 +31,17 @@ internal static class RateLimitSettings
         ["CheckIn__TrustedProxies__0"] = BenchAddress,
     };
 
-    /// <summary>The settings of one mode (<c>on</c> or <c>off</c>; <c>both</c> starts <c>off</c>).</summary>
+    /// <summary>
+    /// The modes a run goes through, in order: <c>off</c>, <c>on</c>, <c>both</c> (= <c>off,on</c>) or any comma list of
+    /// off and on (<c>on,off</c> to see whether the order matters on a busy machine); null when the text is none of these.
+    /// </summary>
+    public static IReadOnlyList<string>? Sequence(string text)
+    {
+        var modes = (text == Both ? "off,on" : text).Split(',', StringSplitOptions.TrimEntries);
+        return modes.Length > 0 && modes.All(m => m is Off or On) ? modes : null;
+    }
+
+    /// <summary>The settings of one mode (<c>on</c> or <c>off</c>).</summary>
     public static IReadOnlyDictionary<string, string> For(string mode) => mode == On ? HighLimitsBehindProxy : Disabled;
 
     /// <summary>Whether the bench may send X-Forwarded-For in this mode (the host trusts it as a proxy).</summary>
