@@ -29,6 +29,8 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
         Assert.True((long)json["operations"]!["seatmap-nginx"]!["count"]! > 0);
         Assert.NotNull(json["ratios"]?["throughputHostToNginx"]);
         Assert.NotNull(json["limitsOnToOff"]?["throughput"]);
+        Assert.NotNull(json["phases"]!["limitsOn"]!["cpu"]!["hostCpuMsPerRead"]);
+        Assert.Equal(0, (int)json["phases"]!["limitsOn"]!["failOpenLogLines"]!);
 
         var off = json["phases"]!["limitsOff"]!;
         Assert.Equal("false", (string?)off["hostSettings"]!["CheckIn__RateLimiting__Enabled"]);

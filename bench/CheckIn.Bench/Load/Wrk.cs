@@ -80,6 +80,7 @@ internal static class Wrk
         finally
         {
             sampler.LoadGeneratorPid = null;
+            File.Delete(script);
         }
     }
 

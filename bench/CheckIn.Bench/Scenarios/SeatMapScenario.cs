@@ -62,7 +62,7 @@ internal static class SeatMapScenario
         {
             await using var server = await Nginx.StartAsync(bytes, path, ctx.Progress.Log, ctx.Cancellation);
             // Same wrk load and script; nginx ignores X-Forwarded-For, sent anyway so the requests are byte for byte alike.
-            nginx = await ReadLoadAsync(ctx, "seatmap-nginx", new Uri(server.BaseAddress, path), phases[^1].ForwardedClients);
+            (nginx, _, _) = await ReadLoadAsync(ctx, "seatmap-nginx", new Uri(server.BaseAddress, path), phases[^1].ForwardedClients);
             ctx.Report.Operations.Add(nginx);
         }
         Report(ctx, phases, nginx, bytes.Length);
@@ -82,7 +82,7 @@ internal static class SeatMapScenario
         var writes = new OperationRecorder("seat-write" + suffix);
         var lag = new OperationRecorder("visibility-lag" + suffix);
         var tracker = new VisibilityTracker(lag);
-        var from = ctx.Sampler.Now;
+        double from, to;
         OperationSummary reads;
         using (var side = ctx.LoadClient(4))
         using (var stopSide = CancellationTokenSource.CreateLinkedTokenSource(ctx.Cancellation))
@@ -97,22 +97,23 @@ internal static class SeatMapScenario
             writes.CloseWindow(windowStart + ClosedLoop.Ticks(TimeSpan.FromSeconds(Wrk.Seconds(o.Duration))));
             var writer = o.WriteRate > 0 ? WriteAsync(side, fleet.Slots, o.WriteRate, writes, tracker, stopSide.Token) : Task.CompletedTask;
             var pollers = Enumerable.Range(0, 2).Select(_ => PollAsync(side, path, tracker, stopSide.Token)).ToList();
-            reads = await ReadLoadAsync(ctx, "seatmap" + suffix, new Uri(ctx.Target.BaseAddress, path), forwarded, () => $"writes {writes.Seen}, lag samples {lag.Seen}");
+            (reads, from, to) = await ReadLoadAsync(ctx, "seatmap" + suffix, new Uri(ctx.Target.BaseAddress, path), forwarded, () => $"writes {writes.Seen}, lag samples {lag.Seen}");
             await stopSide.CancelAsync();
             await Task.WhenAll([writer, .. pollers]);
         }
-        var to = ctx.Sampler.Now;
         tracker.Finish();
         var bytes = (await HttpExchange.SendAsync(ctx.Admin.Http, CheckInClient.SeatMap(path, null), keepBody: true, ctx.Cancellation)).Body!;
         var writeSummary = writes.Summarize(TimeSpan.FromSeconds(Wrk.Seconds(o.Duration)));
         var phase = new PhaseResult(
-            mode ?? "external", reads, writeSummary, lag.Summarize(), tracker.NeverSeen, forwarded, ctx.Target.HostSettings, Cpu(ctx.Sampler.Between(from, to)),
+            mode ?? "external", reads, writeSummary, lag.Summarize(), tracker.NeverSeen, forwarded, ctx.Target.HostSettings, Cpu(ctx.Sampler.Between(from, to), reads.ThroughputPerSecond),
             mode == RateLimitSettings.On ? CountFailOpen(ctx.Target.HostLogPath) : null);
         return (phase, bytes, path);
     }
 
     /// <summary>The wrk read load (warm-up run, then the measured run), identical for the host and nginx.</summary>
-    private static async Task<OperationSummary> ReadLoadAsync(BenchContext ctx, string name, Uri url, int forwardedClients, Func<string>? detail = null)
+    /// <returns>What wrk measured and the sampler's time range of the measured run (for the CPU it cost).</returns>
+    private static async Task<(OperationSummary Reads, double From, double To)> ReadLoadAsync(
+        BenchContext ctx, string name, Uri url, int forwardedClients, Func<string>? detail = null)
     {
         var o = ctx.Options;
         WrkLoad Load(TimeSpan duration) => new(url, o.Clients, duration, o.Timeout, o.ConditionalShare, forwardedClients);
@@ -122,7 +123,9 @@ internal static class SeatMapScenario
             await Wrk.RunAsync(name + "-warmup", Load(o.Warmup), ctx.Sampler, ctx.Progress.Log, ctx.Cancellation);
         }
         ctx.Progress.Phase($"{name}: wrk, {o.Clients} connections{(forwardedClients > 0 ? $", {forwardedClients} forwarded clients" : "")}", detail: detail);
-        return await Wrk.RunAsync(name, Load(o.Duration), ctx.Sampler, ctx.Progress.Log, ctx.Cancellation);
+        var from = ctx.Sampler.Now;
+        var reads = await Wrk.RunAsync(name, Load(o.Duration), ctx.Sampler, ctx.Progress.Log, ctx.Cancellation);
+        return (reads, from, ctx.Sampler.Now);
     }
 
     /// <summary>
@@ -148,11 +151,17 @@ internal static class SeatMapScenario
         return count;
     }
 
-    private static JsonObject Cpu(IReadOnlyList<Monitoring.ResourceSample> samples)
+    /// <summary>
+    /// CPU during the measured wrk run, and the host's CPU per read: on a machine shared with other work the host gets
+    /// what is left, so its CPU time per request says more about the limiter's cost than requests per second.
+    /// </summary>
+    private static JsonObject Cpu(IReadOnlyList<Monitoring.ResourceSample> samples, double readsPerSecond)
     {
         double Avg(Func<Monitoring.ResourceSample, double> select) => samples.Count == 0 ? 0 : Math.Round(samples.Average(select), 1);
+        var host = samples.Count == 0 ? 0 : samples.Average(s => s.HostCpu);
         return new JsonObject
         {
+            ["hostCpuMsPerRead"] = readsPerSecond > 0 ? Math.Round(host / 100 * 1000 / readsPerSecond, 4) : null,
             ["hostPercentOfOneCore"] = Avg(s => s.HostCpu),
             ["loadGeneratorPercentOfOneCore"] = Avg(s => s.LoadGeneratorCpu),
             ["benchPercentOfOneCore"] = Avg(s => s.BenchCpu),
@@ -324,6 +333,9 @@ internal static class SeatMapScenario
             {
                 ["throughput"] = off.Reads.ThroughputPerSecond > 0 ? Math.Round(on.Reads.ThroughputPerSecond / off.Reads.ThroughputPerSecond, 3) : null,
                 ["p99"] = off.Reads.LatencyMs.P99 > 0 ? Math.Round(on.Reads.LatencyMs.P99 / off.Reads.LatencyMs.P99, 2) : null,
+                ["hostCpuPerRead"] = off.Cpu["hostCpuMsPerRead"] is { } offCpu && on.Cpu["hostCpuMsPerRead"] is { } onCpu && (double)offCpu > 0
+                    ? Math.Round((double)onCpu / (double)offCpu, 3)
+                    : null,
             };
         }
     }
