@@ -26,13 +26,17 @@ fi
 source "$work/services/env"
 export CHECKIN_TEST_POSTGRES CHECKIN_TEST_POSTGRES_LOG CHECKIN_TEST_REDIS
 
-# The benchmark's seatmap smoke run compares the host with nginx serving the same bytes (Debian package).
-if [ ! -x /usr/sbin/nginx ] && ! command -v nginx >/dev/null 2>&1; then
-  echo "==> installing nginx-light for the benchmark smoke run"
-  if ! { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=900 nginx-light >/dev/null; }; then
-    echo "test.sh: could not install nginx-light (needed by tests/CheckIn.Bench.Tests)" >&2
+# The benchmark's seatmap smoke run reads the host and nginx (serving the same bytes) with wrk (Debian packages).
+for tool in nginx:nginx-light wrk:wrk; do
+  binary=${tool%%:*}
+  package=${tool#*:}
+  if [ ! -x "/usr/sbin/$binary" ] && ! command -v "$binary" >/dev/null 2>&1; then
+    echo "==> installing $package for the benchmark smoke run"
+    if ! { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=900 "$package" >/dev/null; }; then
+      echo "test.sh: could not install $package (needed by tests/CheckIn.Bench.Tests)" >&2
+    fi
   fi
-fi
+done
 
 echo "==> building"
 if ! dotnet build Orleans.CheckIn.sln -c Debug -nologo -v quiet; then

@@ -86,7 +86,8 @@ public static class BenchApp
         }
         await using (target)
         {
-            await using var sampler = new ProcessSampler(target.HostPid);
+            var hostSettings = target.HostSettings;
+            await using var sampler = new ProcessSampler(() => target.HostPid);
             ScenarioReport report;
             await using (var progress = new ProgressLine(output, interactive, sampler))
             {
@@ -115,7 +116,7 @@ public static class BenchApp
             var window = report.ResourceWindow ?? (0, sampler.Now);
             var samples = sampler.Between(window.From, window.To);
             report.Figures["loadAverageAtStart"] = loadAtStart;
-            var json = ResultWriter.ToJson(options, target.Mode, target.HostBuild, date, report, samples, source, sourceRoot);
+            var json = ResultWriter.ToJson(options, target.Mode, target.HostBuild, hostSettings, date, report, samples, source, sourceRoot);
             output.WriteLine();
             output.Write(ResultWriter.Tables(report));
             var cpu = json["cpu"]!["hostPercentOfOneCore"]!;

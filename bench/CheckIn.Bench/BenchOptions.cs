@@ -17,6 +17,9 @@ internal sealed record BenchOptions
     public string? HostDir { get; init; }
     public TimeSpan? HoldDuration { get; init; }
     public bool NoRateLimits { get; init; }
+
+    /// <summary>off, on or both (see <see cref="Target.RateLimitSettings"/>); --no-rate-limits makes it off.</summary>
+    public string RateLimits { get; init; } = Target.RateLimitSettings.Off;
     public bool KeepDatabase { get; init; }
 
     // Load and sizes

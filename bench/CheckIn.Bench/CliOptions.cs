@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using CheckIn.Bench.Target;
 
 namespace CheckIn.Bench;
 
@@ -31,7 +32,12 @@ internal sealed class CliOptions(ScenarioInfo scenario)
     private readonly Option<int?> _hostPid = new("--host-pid") { Description = "Pid of an external host, to sample its CPU and RSS." };
     private readonly Option<string?> _hostDir = new("--host-dir") { Description = "Folder with CheckIn.Host.dll (default: the Host's build output of this configuration)." };
     private readonly Option<TimeSpan?> _holdDuration = new("--hold-duration") { Description = "CheckIn__HoldDuration of a started host (e.g. 00:00:20).", CustomParser = Duration };
-    private readonly Option<bool> _noRateLimits = new("--no-rate-limits") { Description = "Start the host with RateLimiting__Enabled=false (rate limits must honour it)." };
+    private readonly Option<bool> _noRateLimits = new("--no-rate-limits") { Description = "Same as --rate-limits off." };
+    private readonly Option<string?> _rateLimits = new("--rate-limits")
+    {
+        Description = "A started host's abuse protection: off (CheckIn__RateLimiting__Enabled=false), on (limits far above the load, "
+            + "the bench a trusted proxy sending distinct X-Forwarded-For clients where the scenario can) or both (seatmap: off, then on; a comma list such as on,off sets the order).",
+    };
     private readonly Option<bool> _keepDatabase = new("--keep-database") { Description = "Durable with --postgres: keep the run's database." };
     private readonly Option<bool> _smoke = new("--smoke") { Description = "Tiny sizes and seconds: checks the tool and the host still work, measures nothing." };
     private readonly Option<int?> _clients = new("--clients", "-c") { Description = "Concurrent clients = connections (open loop: connections and max in flight)." };
@@ -73,13 +79,21 @@ internal sealed class CliOptions(ScenarioInfo scenario)
         _readsPerCommand.Description += Default(d => d.ReadsPerCommand);
         _pgbenchClients.Description += Default(d => d.PgbenchClients);
         _pgbenchScale.Description += Default(d => d.PgbenchScale);
+        _rateLimits.Description += Default(d => d.RateLimits);
+        _rateLimits.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } text && RateLimitSettings.Sequence(text) is null)
+            {
+                result.AddError($"--rate-limits must be off, on, both or a comma list of off and on (on,off), not '{text}'.");
+            }
+        });
         if (_d.HoldDuration is { } hold)
         {
             _holdDuration.Description += $" Default here: {hold:c} (smoke {_s.HoldDuration:c}).";
         }
         Option[] all =
         [
-            _url, _adminKey, _startHost, _postgres, _redis, _hostPid, _hostDir, _holdDuration, _noRateLimits, _keepDatabase, _smoke,
+            _url, _adminKey, _startHost, _postgres, _redis, _hostPid, _hostDir, _holdDuration, _noRateLimits, _rateLimits, _keepDatabase, _smoke,
             _clients, _duration, _warmup, _rate, _flights, _rows, _columns, _seats, _holds, _waiters, _writeRate, _conditionalShare, _heldShare,
             _readsPerCommand, _timeout, _setupConcurrency, _noNginx, _pgbenchClients, _pgbenchScale, _noSave, _resultsDir,
         ];
@@ -125,6 +139,7 @@ internal sealed class CliOptions(ScenarioInfo scenario)
             HostDir = p.GetValue(_hostDir),
             HoldDuration = p.GetValue(_holdDuration) ?? d.HoldDuration,
             NoRateLimits = p.GetValue(_noRateLimits),
+            RateLimits = p.GetValue(_noRateLimits) ? RateLimitSettings.Off : p.GetValue(_rateLimits) ?? d.RateLimits,
             KeepDatabase = p.GetValue(_keepDatabase),
             Smoke = smoke,
             Clients = p.GetValue(_clients) ?? d.Clients,

@@ -11,16 +11,36 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
     private readonly SmokeRun _run = new();
 
     [Fact]
-    public async Task Seatmap_compares_with_nginx_and_sees_every_hold()
+    public async Task Seatmap_reads_with_wrk_limits_off_then_on_and_compares_both_with_nginx()
     {
         var json = await _run.RunAsync(log, "seatmap", SmokeRun.Embedded());
 
-        Assert.Equal(0, (long)json["operations"]!["seatmap"]!["errors"]!["total"]!);
+        Assert.Equal("wrk", (string?)json["loadGenerator"]);
+        Assert.Equal("both", (string?)json["options"]!["rateLimits"]);
+        foreach (var (operation, phase) in new[] { ("seatmap-limits-off", "limitsOff"), ("seatmap", "limitsOn") })
+        {
+            Assert.Equal(0, (long)json["operations"]![operation]!["errors"]!["total"]!);
+            Assert.True((long)json["operations"]![operation]!["count"]! > 0, operation);
+            Assert.NotNull(json["ratios"]?[phase]?["throughputHostToNginx"]);
+            Assert.NotNull(json["ratios"]?[phase]?["p99HostToNginx"]);
+            Assert.Equal(0, (int)json["phases"]![phase]!["visibilityLagMs"]!["neverSeen"]!);
+            Assert.True((long)json["phases"]![phase]!["visibilityLagMs"]!["count"]! > 0);
+        }
         Assert.True((long)json["operations"]!["seatmap-nginx"]!["count"]! > 0);
         Assert.NotNull(json["ratios"]?["throughputHostToNginx"]);
-        Assert.NotNull(json["ratios"]?["p99HostToNginx"]);
-        Assert.Equal(0, (int)json["visibilityLagMs"]!["neverSeen"]!);
-        Assert.True((long)json["visibilityLagMs"]!["count"]! > 0);
+        Assert.NotNull(json["limitsOnToOff"]?["throughput"]);
+        Assert.NotNull(json["phases"]!["limitsOn"]!["cpu"]!["hostCpuMsPerRead"]);
+        Assert.Equal(0, (int)json["phases"]!["limitsOn"]!["failOpenLogLines"]!);
+
+        var off = json["phases"]!["limitsOff"]!;
+        Assert.Equal("false", (string?)off["hostSettings"]!["CheckIn__RateLimiting__Enabled"]);
+        Assert.Equal(0, (int)off["forwardedClients"]!);
+        var on = json["phases"]!["limitsOn"]!;
+        Assert.Equal("true", (string?)on["hostSettings"]!["CheckIn__RateLimiting__Enabled"]);
+        Assert.Equal("127.0.0.1", (string?)on["hostSettings"]!["CheckIn__TrustedProxies__0"]);
+        Assert.True((int)on["forwardedClients"]! >= 256);
+        Assert.True((bool)json["checks"]!["no 429 with limits on"]!);
+        Assert.Null(json["operations"]!["seatmap"]!["statuses"]!["429"]);
     }
 
     [Fact]
@@ -45,6 +65,7 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
         var statuses = json["operations"]!["hold-race"]!["statuses"]!.AsObject();
         Assert.Equal((long)(int)races["seats"]!, (long)statuses["200"]!);
         Assert.Equal(((int)races["racersPerSeat"]! - 1) * (long)(int)races["seats"]!, (long)statuses["409"]!);
+        AssertLimitsOff(json);
     }
 
     [Fact]
@@ -55,6 +76,7 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
 
         AssertHoldsWithoutErrors(json);
         Assert.Equal("00:00:02", json["options"]!["duration"]!.GetValue<string>());
+        AssertLimitsOff(json);
     }
 
     [Fact]
@@ -68,6 +90,7 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
         Assert.NotNull(json["ratios"]?["commandsPerSecondToPgbenchTps"]);
         Assert.Equal(0, (int)json["durability"]!["afterRestartLost"]!);
         Assert.True((int)json["durability"]!["afterRestartChecked"]! > 0);
+        AssertLimitsOff(json);
     }
 
     [Fact]
@@ -95,6 +118,7 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
         Assert.True((double)json["rssPerSeatKb"]! > 0);
         Assert.Equal(0, (long)json["operations"]!["hold"]!["errors"]!["total"]!);
         Assert.Equal((long)(int)json["flights"]!, (long)json["operations"]!["seatmap-cold"]!["count"]!);
+        AssertLimitsOff(json);
     }
 
     [Fact]
@@ -110,6 +134,7 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
         }
         Assert.NotNull(json["trend"]?["rssGrowthPercent"]);
         Assert.NotNull(json["cpu"]?["hostPercentOfOneCore"]);
+        AssertLimitsOff(json);
     }
 
     [Fact]
@@ -124,6 +149,7 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
             Assert.Equal((long)(int)json["journeys"]!, (long)operations[name]!["count"]!);
         }
         Assert.True((bool)json["correct"]!);
+        AssertLimitsOff(json);
     }
 
     [Fact]
@@ -140,6 +166,7 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
             Assert.Equal((long)(int)figures["released"]!, (long)json["operations"]![$"release-to-assigned-{phase}"]!["count"]!);
         }
         Assert.True((bool)json["correct"]!);
+        AssertLimitsOff(json);
     }
 
     public void Dispose() => _run.Dispose();
@@ -151,8 +178,16 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
         Assert.True((int)json["confirmedSeats"]! > 0);
     }
 
+    /// <summary>Scenarios that send far more than one client's limits from one address start the host with limits off.</summary>
+    private static void AssertLimitsOff(JsonObject json)
+    {
+        Assert.Equal("off", (string?)json["options"]!["rateLimits"]);
+        Assert.Equal("false", (string?)json["hostSettings"]!["CheckIn__RateLimiting__Enabled"]);
+    }
+
     private static void AssertEveryHoldExpired(JsonObject json)
     {
+        AssertLimitsOff(json);
         var holds = (long)json["operations"]!["hold"]!["count"]!;
         Assert.True(holds > 0);
         Assert.Equal(0, (long)json["operations"]!["hold"]!["errors"]!["total"]!);

@@ -4,30 +4,41 @@ using System.Globalization;
 namespace CheckIn.Bench.Monitoring;
 
 /// <summary>One 500 ms sample: CPU in % of one core over the interval, RSS in MB.</summary>
-internal readonly record struct ResourceSample(double Seconds, double HostCpu, double HostRssMb, double BenchCpu, double MachineCpu);
+internal readonly record struct ResourceSample(double Seconds, double HostCpu, double HostRssMb, double BenchCpu, double MachineCpu, double LoadGeneratorCpu);
 
 /// <summary>
 /// Samples the host's CPU and RSS (from /proc/&lt;pid&gt;/stat and /proc/&lt;pid&gt;/status), the bench's own CPU and
-/// the whole machine's CPU every 500 ms. CPU is in % of one core (200 % = both cores of a 2-core machine).
+/// the whole machine's CPU every 500 ms. CPU is in % of one core (200 % = both cores of a 2-core machine). The host
+/// may change during a run (a restart): each sample reads whichever host runs then, and an interval in which the pid
+/// changed reports that host's CPU as 0 rather than a difference between two processes. The same holds for an
+/// external load generator (wrk) while one runs.
 /// </summary>
 internal sealed class ProcessSampler : IAsyncDisposable
 {
     private const double TicksPerSecond = 100; // USER_HZ on Linux
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
 
-    private readonly int? _hostPid;
+    private readonly Func<int?> _hostPid;
+    private int _loadGeneratorPid;
     private readonly List<ResourceSample> _samples = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Task _loop;
 
-    public ProcessSampler(int? hostPid)
+    public ProcessSampler(Func<int?> hostPid)
     {
         _hostPid = hostPid;
         _loop = Task.Run(LoopAsync);
     }
 
     public double Now => _clock.Elapsed.TotalSeconds;
+
+    /// <summary>The pid of an external load generator (wrk) while it runs, null otherwise.</summary>
+    public int? LoadGeneratorPid
+    {
+        get => Volatile.Read(ref _loadGeneratorPid) is var pid and > 0 ? pid : null;
+        set => Volatile.Write(ref _loadGeneratorPid, value ?? 0);
+    }
 
     public ResourceSample? Latest
     {
@@ -63,7 +74,8 @@ internal sealed class ProcessSampler : IAsyncDisposable
 
     private async Task LoopAsync()
     {
-        var host = ReadCpuTicks(_hostPid);
+        var host = ReadCpuTicks(_hostPid());
+        var load = ReadCpuTicks(LoadGeneratorPid);
         var self = ReadCpuTicks(Environment.ProcessId);
         var machine = ReadMachineTicks();
         var last = _clock.Elapsed.TotalSeconds;
@@ -72,27 +84,33 @@ internal sealed class ProcessSampler : IAsyncDisposable
         {
             var now = _clock.Elapsed.TotalSeconds;
             var elapsed = Math.Max(now - last, 0.001);
-            var hostNow = ReadCpuTicks(_hostPid);
+            var hostPid = _hostPid();
+            var hostNow = ReadCpuTicks(hostPid);
+            var loadNow = ReadCpuTicks(LoadGeneratorPid);
             var selfNow = ReadCpuTicks(Environment.ProcessId);
             var machineNow = ReadMachineTicks();
             var sample = new ResourceSample(
                 now,
-                host is { } h && hostNow is { } hn ? (hn - h) / TicksPerSecond / elapsed * 100 : 0,
-                ReadRssMb(_hostPid),
-                self is { } s && selfNow is { } sn ? (sn - s) / TicksPerSecond / elapsed * 100 : 0,
+                Percent(host, hostNow, elapsed),
+                ReadRssMb(hostPid),
+                Percent(self, selfNow, elapsed),
                 machine is { } m && machineNow is { } mn && mn.Total > m.Total
                     ? (double)(mn.Busy - m.Busy) / (mn.Total - m.Total) * 100 * Environment.ProcessorCount
-                    : 0);
+                    : 0,
+                Percent(load, loadNow, elapsed));
             lock (_samples)
             {
                 _samples.Add(sample);
             }
-            (host, self, machine, last) = (hostNow, selfNow, machineNow, now);
+            (host, load, self, machine, last) = (hostNow, loadNow, selfNow, machineNow, now);
         }
     }
 
+    private static double Percent((int Pid, long Ticks)? before, (int Pid, long Ticks)? after, double elapsedSeconds) =>
+        before is { } b && after is { } a && a.Pid == b.Pid ? (a.Ticks - b.Ticks) / TicksPerSecond / elapsedSeconds * 100 : 0;
+
     /// <summary>utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/pid/stat).</summary>
-    private static long? ReadCpuTicks(int? pid)
+    private static (int Pid, long Ticks)? ReadCpuTicks(int? pid)
     {
         if (pid is null)
         {
@@ -102,7 +120,7 @@ internal sealed class ProcessSampler : IAsyncDisposable
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return (pid.Value, long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {

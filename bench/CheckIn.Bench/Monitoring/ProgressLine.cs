@@ -109,6 +109,10 @@ internal sealed class ProgressLine : IAsyncDisposable
                 if (host is { } h && h.HostRssMb > 0)
                 {
                     line += string.Create(CultureInfo.InvariantCulture, $" | host cpu {h.HostCpu,4:F0}% rss {h.HostRssMb:F0} MB | bench cpu {h.BenchCpu:F0}%");
+                    if (h.LoadGeneratorCpu > 0)
+                    {
+                        line += string.Create(CultureInfo.InvariantCulture, $" | wrk cpu {h.LoadGeneratorCpu:F0}%");
+                    }
                 }
                 if (_interactive)
                 {

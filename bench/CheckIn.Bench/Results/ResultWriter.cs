@@ -16,8 +16,8 @@ internal static class ResultWriter
 
     /// <param name="source">HEAD and whether src/ or sql/ differed from it when the run started (the host was built just before).</param>
     public static JsonObject ToJson(
-        BenchOptions options, string mode, HostBuildInfo? host, DateTimeOffset date, ScenarioReport report, IReadOnlyList<ResourceSample> samples,
-        (string Commit, bool Dirty) source, string repository)
+        BenchOptions options, string mode, HostBuildInfo? host, IReadOnlyDictionary<string, string>? hostSettings, DateTimeOffset date,
+        ScenarioReport report, IReadOnlyList<ResourceSample> samples, (string Commit, bool Dirty) source, string repository)
     {
         var (commit, dirty) = source;
         if (RunInfo.Commit(repository).Commit != commit)
@@ -39,6 +39,8 @@ internal static class ResultWriter
             ["machine"] = RunInfo.Machine(),
             ["hostBuild"] = host?.Configuration,
             ["hostBuiltAt"] = host?.BuiltAt.ToString("O", CultureInfo.InvariantCulture),
+            // The settings the host was started with (a scenario that restarts it with others reports them per phase).
+            ["hostSettings"] = hostSettings is null ? null : Settings(hostSettings),
             ["command"] = options.CommandLine,
             ["options"] = JsonSerializer.SerializeToNode(options, Web),
             ["operations"] = operations,
@@ -52,9 +54,10 @@ internal static class ResultWriter
             ["checks"] = new JsonObject([.. report.Checks.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)c.Value))]),
             ["correct"] = report.Checks.Values.All(v => v),
             ["cpu"] = Resources(samples, s => s.HostCpu, "hostPercentOfOneCore",
-                ("benchPercentOfOneCore", s => s.BenchCpu), ("machinePercentOfOneCore", s => s.MachineCpu),
+                ("benchPercentOfOneCore", s => s.BenchCpu), ("loadGeneratorPercentOfOneCore", s => s.LoadGeneratorCpu),
+                ("machinePercentOfOneCore", s => s.MachineCpu),
                 // Everything else on the machine: PostgreSQL in durable mode, otherwise interference that distorts the run.
-                ("otherPercentOfOneCore", s => Math.Max(0, s.MachineCpu - s.HostCpu - s.BenchCpu))),
+                ("otherPercentOfOneCore", s => Math.Max(0, s.MachineCpu - s.HostCpu - s.BenchCpu - s.LoadGeneratorCpu))),
             ["rssMb"] = Resources(samples, s => s.HostRssMb, "host"),
             ["notes"] = new JsonArray([.. report.Notes.Select(n => (JsonNode)n)]),
         };
@@ -74,6 +77,9 @@ internal static class ResultWriter
         }
         return json;
     }
+
+    public static JsonObject Settings(IReadOnlyDictionary<string, string> settings) =>
+        new([.. settings.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)e.Value))]);
 
     public static JsonObject Operation(OperationSummary op) => new()
     {
@@ -118,6 +124,10 @@ internal static class ResultWriter
         md.AppendLine(CultureInfo.InvariantCulture, $"- commit: `{json["commit"]}`{((bool)json["uncommittedChanges"]! ? " (with uncommitted changes in src/ or sql/)" : "")}; host build: {json["hostBuild"] ?? "external"} {json["hostBuiltAt"]}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- machine: {machine["cores"]} cores, {machine["cpuModel"]}, {machine["memoryGb"]} GB; {machine["os"]}; .NET {machine["dotnet"]}");
         md.AppendLine("- load generator and host share the machine");
+        if (json["hostSettings"] is JsonObject settings)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"- host settings at start: {string.Join(", ", settings.Select(e => $"`{e.Key}={e.Value}`"))}");
+        }
         md.AppendLine();
         md.AppendLine("Reproduce:");
         md.AppendLine();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using CheckIn.Bench.Target;
 
 namespace CheckIn.Bench.Scenarios;
 
@@ -24,7 +25,8 @@ internal sealed class Nginx : IAsyncDisposable
 
     public static async Task<Nginx> StartAsync(byte[] body, string path, Action<string> log, CancellationToken cancellationToken)
     {
-        var binary = await FindOrInstallAsync(log, cancellationToken);
+        var binary = await DebianPackage.FindOrInstallAsync(
+            "nginx-light", ["/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx"], "pass --no-nginx to skip the comparison", log, cancellationToken);
         var directory = Directory.CreateTempSubdirectory("checkin-bench-nginx-").FullName;
         var readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
@@ -137,30 +139,5 @@ internal sealed class Nginx : IAsyncDisposable
             await Task.Delay(50, cancellationToken);
         }
         throw new Api.BenchException($"nginx did not serve {path} within 5 s.");
-    }
-
-    private static async Task<string> FindOrInstallAsync(Action<string> log, CancellationToken cancellationToken)
-    {
-        string[] candidates = ["/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx"];
-        if (candidates.FirstOrDefault(File.Exists) is { } found)
-        {
-            return found;
-        }
-        log("nginx is missing: installing nginx-light with apt-get (pass --no-nginx to skip the comparison)");
-        foreach (var arguments in new[] { "update", "install -y -o DPkg::Lock::Timeout=900 nginx-light" })
-        {
-            var start = new ProcessStartInfo("apt-get", arguments) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
-            using var apt = Process.Start(start) ?? throw new Api.BenchException("Could not run apt-get.");
-            var output = apt.StandardOutput.ReadToEndAsync(cancellationToken);
-            var error = apt.StandardError.ReadToEndAsync(cancellationToken);
-            await apt.WaitForExitAsync(cancellationToken);
-            await output;
-            if (apt.ExitCode != 0)
-            {
-                throw new Api.BenchException($"apt-get {arguments} failed ({apt.ExitCode}): {await error}. Install nginx or pass --no-nginx.");
-            }
-        }
-        return candidates.FirstOrDefault(File.Exists) ?? throw new Api.BenchException("nginx is still missing after apt-get install.");
     }
 }

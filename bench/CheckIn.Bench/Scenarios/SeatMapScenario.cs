@@ -3,69 +3,171 @@ using System.Text.Json.Nodes;
 using CheckIn.Bench.Api;
 using CheckIn.Bench.Load;
 using CheckIn.Bench.Results;
+using CheckIn.Bench.Target;
 
 namespace CheckIn.Bench.Scenarios;
 
 /// <summary>
-/// <c>seatmap</c>: C clients read one flight's seat map (a share of them revalidating with If-None-Match) while a
-/// background writer holds and releases seats; a poller measures how soon each hold shows in the map. Then nginx
-/// serves the same response bytes as a static file and the same load (clients, duration, request mix) runs
-/// against it: the ratios are the figures that carry from one machine to another.
+/// <c>seatmap</c>: wrk reads one flight's seat map over C connections (a share of the requests revalidating with
+/// If-None-Match) while a .NET writer holds and releases seats and two pollers measure how soon each hold shows in
+/// the map. With <c>--rate-limits both</c> (the default) the host runs twice: limits off, then limits on with every
+/// limit far above the load and the bench a trusted proxy whose requests speak for 256+ distinct clients
+/// (X-Forwarded-For), so the cost of counting on the hot path shows. Then nginx serves the same response bytes as a
+/// static file to the same wrk load: the ratios are the figures that carry from one machine to another.
 /// </summary>
 internal static class SeatMapScenario
 {
+    /// <summary>Distinct clients the read load speaks for when the host trusts the bench as a proxy (at least).</summary>
+    public const int ForwardedClients = 256;
+
+    /// <summary>The writer's and pollers' own client address in the limits-on phase.</summary>
+    private const string SideClientAddress = "10.254.0.1";
+
+    private sealed record PhaseResult(
+        string Mode, OperationSummary Reads, OperationSummary Writes, OperationSummary Lag, int NeverSeen, int ForwardedClients,
+        IReadOnlyDictionary<string, string>? Settings, JsonObject Cpu, int? FailOpenLogLines);
+
     public static async Task RunAsync(BenchContext ctx)
     {
         var o = ctx.Options;
+        List<string?> modes = ctx.Target.RateLimits is null
+            ? [null] // an external host: its settings are its own
+            : [.. RateLimitSettings.Sequence(o.RateLimits) ?? [RateLimitSettings.Off]];
+        var phases = new List<PhaseResult>();
+        byte[] bytes = [];
+        string path = "";
+        var from = ctx.Sampler.Now;
+        if (modes.Distinct().Count() != modes.Count)
+        {
+            throw new BenchException($"--rate-limits {o.RateLimits}: each mode once.");
+        }
+        foreach (var mode in modes)
+        {
+            if (mode is not null && ctx.Target.RateLimits != mode)
+            {
+                ctx.Progress.Phase($"restarting the host with rate limits {mode}");
+                await ctx.Target.RestartWithRateLimitsAsync(mode, ctx.Cancellation);
+            }
+            (var phase, bytes, path) = await HostPhaseAsync(ctx, mode);
+            phases.Add(phase);
+        }
+        ctx.Report.ResourceWindow = (from, ctx.Sampler.Now);
+        foreach (var phase in phases)
+        {
+            ctx.Report.Operations.AddRange([phase.Reads, phase.Writes, phase.Lag]);
+        }
+
+        OperationSummary? nginx = null;
+        if (!o.NoNginx)
+        {
+            await using var server = await Nginx.StartAsync(bytes, path, ctx.Progress.Log, ctx.Cancellation);
+            // Same wrk load and script; nginx ignores X-Forwarded-For, sent anyway so the requests are byte for byte alike.
+            (nginx, _, _) = await ReadLoadAsync(ctx, "seatmap-nginx", new Uri(server.BaseAddress, path), phases[^1].ForwardedClients);
+            ctx.Report.Operations.Add(nginx);
+        }
+        Report(ctx, phases, nginx, bytes.Length);
+    }
+
+    private static async Task<(PhaseResult Phase, byte[] Bytes, string Path)> HostPhaseAsync(BenchContext ctx, string? mode)
+    {
+        var o = ctx.Options;
+        var suffix = mode == RateLimitSettings.Off ? "-limits-off" : "";
         // Each writer passenger alternates hold and release of its own seat; enough of them that a hold stays
         // about 2 s before its release, so a slow map still gets a chance to show it.
         var writers = Math.Max(9, (int)Math.Ceiling(o.WriteRate * 2 / 9.0) * 9);
         var fleet = await ctx.CreateFleetAsync(1, o.Rows, writers);
         var path = CheckInClient.SeatMapPath(fleet.Flights[0]);
+        var forwarded = mode is not null && RateLimitSettings.TrustsBench(mode) ? Math.Max(ForwardedClients, o.Clients) : 0;
 
-        var host = new OperationRecorder("seatmap");
-        var writes = new OperationRecorder("seat-write");
-        var lag = new OperationRecorder("visibility-lag");
+        var writes = new OperationRecorder("seat-write" + suffix);
+        var lag = new OperationRecorder("visibility-lag" + suffix);
         var tracker = new VisibilityTracker(lag);
-        var from = ctx.Sampler.Now;
+        double from, to;
+        OperationSummary reads;
         using (var side = ctx.LoadClient(4))
         using (var stopSide = CancellationTokenSource.CreateLinkedTokenSource(ctx.Cancellation))
         {
+            if (forwarded > 0)
+            {
+                side.DefaultRequestHeaders.TryAddWithoutValidation("X-Forwarded-For", SideClientAddress);
+            }
+            // The writes count from the start of the measured window, like the reads.
+            var windowStart = Stopwatch.GetTimestamp() + ClosedLoop.Ticks(TimeSpan.FromSeconds(o.Warmup > TimeSpan.Zero ? Wrk.Seconds(o.Warmup) : 0));
+            writes.OpenWindow(windowStart);
+            writes.CloseWindow(windowStart + ClosedLoop.Ticks(TimeSpan.FromSeconds(Wrk.Seconds(o.Duration))));
             var writer = o.WriteRate > 0 ? WriteAsync(side, fleet.Slots, o.WriteRate, writes, tracker, stopSide.Token) : Task.CompletedTask;
             var pollers = Enumerable.Range(0, 2).Select(_ => PollAsync(side, path, tracker, stopSide.Token)).ToList();
-            ctx.Progress.Phase($"seatmap: host, {o.Clients} clients", BenchContext.Counters(host), () => $"writes {writes.Seen}, lag samples {lag.Seen}");
-            await ReadLoadAsync(ctx, ctx.Target.BaseAddress, path, host, writes);
+            (reads, from, to) = await ReadLoadAsync(ctx, "seatmap" + suffix, new Uri(ctx.Target.BaseAddress, path), forwarded, () => $"writes {writes.Seen}, lag samples {lag.Seen}");
             await stopSide.CancelAsync();
             await Task.WhenAll([writer, .. pollers]);
         }
-        var to = ctx.Sampler.Now;
         tracker.Finish();
-        ctx.Report.ResourceWindow = (from, to);
-        ctx.Report.Add(host, writes, lag);
-
         var bytes = (await HttpExchange.SendAsync(ctx.Admin.Http, CheckInClient.SeatMap(path, null), keepBody: true, ctx.Cancellation)).Body!;
-        OperationSummary? nginx = null;
-        if (!o.NoNginx)
-        {
-            await using var server = await Nginx.StartAsync(bytes, path, ctx.Progress.Log, ctx.Cancellation);
-            var nginxRecorder = new OperationRecorder("seatmap-nginx");
-            ctx.Progress.Phase($"seatmap: nginx, {o.Clients} clients", BenchContext.Counters(nginxRecorder));
-            await ReadLoadAsync(ctx, server.BaseAddress, path, nginxRecorder);
-            nginx = nginxRecorder.Summarize();
-            ctx.Report.Operations.Add(nginx);
-        }
-        Report(ctx, host.Summarize(), writes.Summarize(), lag.Summarize(), nginx, tracker.NeverSeen, bytes.Length);
+        var writeSummary = writes.Summarize(TimeSpan.FromSeconds(Wrk.Seconds(o.Duration)));
+        var phase = new PhaseResult(
+            mode ?? "external", reads, writeSummary, lag.Summarize(), tracker.NeverSeen, forwarded, ctx.Target.HostSettings, Cpu(ctx.Sampler.Between(from, to), reads.ThroughputPerSecond),
+            mode == RateLimitSettings.On ? CountFailOpen(ctx.Target.HostLogPath) : null);
+        return (phase, bytes, path);
     }
 
-    /// <summary>The closed-loop read load, identical for the host and nginx.</summary>
-    private static async Task ReadLoadAsync(BenchContext ctx, Uri baseAddress, string path, OperationRecorder recorder, params OperationRecorder[] alongside)
+    /// <summary>The wrk read load (warm-up run, then the measured run), identical for the host and nginx.</summary>
+    /// <returns>What wrk measured and the sampler's time range of the measured run (for the CPU it cost).</returns>
+    private static async Task<(OperationSummary Reads, double From, double To)> ReadLoadAsync(
+        BenchContext ctx, string name, Uri url, int forwardedClients, Func<string>? detail = null)
     {
         var o = ctx.Options;
-        using var http = HttpExchange.CreateClient(baseAddress, o.Clients, o.Timeout);
-        var etags = new string?[o.Clients];
-        await ClosedLoop.RunAsync(o.Clients, o.Warmup, o.Duration, [recorder, .. alongside], (client, ct) =>
-            SeatMapReads.ReadAsync(http, path, SeatMapReads.IsConditional(client, o.ConditionalShare) ? etags : null, client, recorder, ct),
-            ctx.Cancellation);
+        WrkLoad Load(TimeSpan duration) => new(url, o.Clients, duration, o.Timeout, o.ConditionalShare, forwardedClients);
+        if (o.Warmup > TimeSpan.Zero)
+        {
+            ctx.Progress.Phase($"{name}: wrk warm-up, {o.Clients} connections", detail: detail);
+            await Wrk.RunAsync(name + "-warmup", Load(o.Warmup), ctx.Sampler, ctx.Progress.Log, ctx.Cancellation);
+        }
+        ctx.Progress.Phase($"{name}: wrk, {o.Clients} connections{(forwardedClients > 0 ? $", {forwardedClients} forwarded clients" : "")}", detail: detail);
+        var from = ctx.Sampler.Now;
+        var reads = await Wrk.RunAsync(name, Load(o.Duration), ctx.Sampler, ctx.Progress.Log, ctx.Cancellation);
+        return (reads, from, ctx.Sampler.Now);
+    }
+
+    /// <summary>
+    /// Lines of the host's log where abuse protection failed open (its guard grain did not answer): then the run
+    /// measured the fallback, not the limiter. Null without a log (external host).
+    /// </summary>
+    private static int? CountFailOpen(string? logPath)
+    {
+        if (logPath is null || !File.Exists(logPath))
+        {
+            return null;
+        }
+        using var stream = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var count = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Contains("Abuse protection failed open", StringComparison.Ordinal))
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// CPU during the measured wrk run, and the host's CPU per read: on a machine shared with other work the host gets
+    /// what is left, so its CPU time per request says more about the limiter's cost than requests per second.
+    /// </summary>
+    private static JsonObject Cpu(IReadOnlyList<Monitoring.ResourceSample> samples, double readsPerSecond)
+    {
+        double Avg(Func<Monitoring.ResourceSample, double> select) => samples.Count == 0 ? 0 : Math.Round(samples.Average(select), 1);
+        var host = samples.Count == 0 ? 0 : samples.Average(s => s.HostCpu);
+        return new JsonObject
+        {
+            ["hostCpuMsPerRead"] = readsPerSecond > 0 ? Math.Round(host / 100 * 1000 / readsPerSecond, 4) : null,
+            ["hostPercentOfOneCore"] = Avg(s => s.HostCpu),
+            ["loadGeneratorPercentOfOneCore"] = Avg(s => s.LoadGeneratorCpu),
+            ["benchPercentOfOneCore"] = Avg(s => s.BenchCpu),
+            ["machinePercentOfOneCore"] = Avg(s => s.MachineCpu),
+            ["samples"] = samples.Count,
+        };
     }
 
     private static async Task WriteAsync(
@@ -139,44 +241,113 @@ internal static class SeatMapScenario
         }
     }
 
-    private static void Report(
-        BenchContext ctx, OperationSummary host, OperationSummary writes, OperationSummary lag, OperationSummary? nginx, int neverSeen, int bytes)
+    private static void Report(BenchContext ctx, IReadOnlyList<PhaseResult> phases, OperationSummary? nginx, int bytes)
     {
         var report = ctx.Report;
         var o = ctx.Options;
-        report.Check("seat map reads without errors", host.Errors == 0, $"{host.Errors} errors");
-        report.Check("background writes without errors", writes.Errors == 0, $"{writes.Errors} errors");
-        report.Check("every hold became visible in the map", neverSeen == 0, $"{neverSeen} holds never seen");
         report.Figures["responseBytes"] = bytes;
         report.Figures["clients"] = o.Clients;
         report.Figures["conditionalShare"] = o.ConditionalShare;
-        report.Figures["visibilityLagMs"] = new JsonObject
+        report.Figures["loadGenerator"] = "wrk";
+        report.Notes.Add("Seat-map reads (host and nginx) are sent by wrk with the same Lua script; the writer and the visibility pollers are .NET.");
+        var ratios = new JsonObject();
+        var phaseFigures = new JsonObject();
+        foreach (var phase in phases)
         {
-            ["count"] = lag.Count,
-            ["neverSeen"] = neverSeen,
-            ["p50"] = Math.Round(lag.LatencyMs.P50, 2),
-            ["p99"] = Math.Round(lag.LatencyMs.P99, 2),
-            ["max"] = Math.Round(lag.LatencyMs.Max, 2),
-        };
+            var label = phase.Mode switch
+            {
+                RateLimitSettings.Off => "limits off",
+                RateLimitSettings.On => "limits on",
+                _ => "external host",
+            };
+            var key = phase.Mode switch
+            {
+                RateLimitSettings.Off => "limitsOff",
+                RateLimitSettings.On => "limitsOn",
+                _ => "external",
+            };
+            var (reads, writes, lag) = (phase.Reads, phase.Writes, phase.Lag);
+            report.Check($"seat map reads without errors ({label})", reads.Errors == 0, $"{reads.Errors} errors: {Kinds(reads)}");
+            report.Check($"background writes without errors ({label})", writes.Errors == 0, $"{writes.Errors} errors: {Kinds(writes)}");
+            report.Check($"every hold became visible in the map ({label})", phase.NeverSeen == 0, $"{phase.NeverSeen} holds never seen");
+            if (phase.Mode == RateLimitSettings.On)
+            {
+                // Limits are set far above the load: a refusal means the limiter refused what it must not.
+                var refused = reads.Statuses.GetValueOrDefault(429) + writes.Statuses.GetValueOrDefault(429);
+                report.Check("no 429 with limits on", refused == 0, $"{refused} answers 429 ({Kinds(reads)} {Kinds(writes)})");
+                if (phase.FailOpenLogLines is { } failedOpen)
+                {
+                    report.Check("the limiter answered with limits on (no fail-open in the host log)", failedOpen == 0,
+                        $"{failedOpen} log lines 'Abuse protection failed open': the run measured the fallback");
+                }
+            }
+            var figures = new JsonObject
+            {
+                ["rateLimits"] = phase.Mode,
+                ["hostSettings"] = phase.Settings is null ? null : ResultWriter.Settings(phase.Settings),
+                ["forwardedClients"] = phase.ForwardedClients,
+                ["failOpenLogLines"] = phase.FailOpenLogLines,
+                ["reads"] = ResultWriter.Operation(reads),
+                ["visibilityLagMs"] = Lag(lag, phase.NeverSeen),
+                ["cpu"] = phase.Cpu,
+            };
+            if (nginx is not null)
+            {
+                var throughputRatio = nginx.ThroughputPerSecond > 0 ? reads.ThroughputPerSecond / nginx.ThroughputPerSecond : 0;
+                var p99Ratio = nginx.LatencyMs.P99 > 0 ? reads.LatencyMs.P99 / nginx.LatencyMs.P99 : double.PositiveInfinity;
+                var phaseRatios = new JsonObject
+                {
+                    ["throughputHostToNginx"] = Math.Round(throughputRatio, 3),
+                    ["p99HostToNginx"] = Math.Round(p99Ratio, 2),
+                };
+                figures["ratios"] = phaseRatios.DeepClone();
+                ratios[key] = phaseRatios;
+                report.Targets.Add(TargetCheck.AtLeast($"throughput vs nginx at {o.Clients} connections ({label})", throughputRatio, 0.5, "x"));
+                report.Targets.Add(TargetCheck.AtMost($"p99 vs nginx at {o.Clients} connections ({label})", p99Ratio, 3, "x"));
+            }
+            else
+            {
+                report.Targets.Add(new TargetCheck($"throughput vs nginx ({label})", ">= 0.5 x", "not measured (--no-nginx)", null));
+                report.Targets.Add(new TargetCheck($"p99 vs nginx ({label})", "<= 3 x", "not measured (--no-nginx)", null));
+            }
+            report.Targets.Add(new TargetCheck($"errors ({label})", "0", $"{reads.Errors + writes.Errors}", reads.Errors + writes.Errors == 0));
+            report.Targets.Add(TargetCheck.AtMost(
+                $"change visible in the map, p99 ({label})", phase.NeverSeen > 0 ? double.PositiveInfinity : lag.LatencyMs.P99, 1000, "ms"));
+            phaseFigures[key] = figures;
+        }
+        report.Figures["phases"] = phaseFigures;
+        // The figures of the last phase (limits on when both ran) where the results always had them.
+        var last = phases[^1];
+        report.Figures["visibilityLagMs"] = Lag(last.Lag, last.NeverSeen);
         if (nginx is not null)
         {
-            var throughputRatio = nginx.ThroughputPerSecond > 0 ? host.ThroughputPerSecond / nginx.ThroughputPerSecond : 0;
-            var p99Ratio = nginx.LatencyMs.P99 > 0 ? host.LatencyMs.P99 / nginx.LatencyMs.P99 : double.PositiveInfinity;
             report.Figures["nginx"] = ResultWriter.Operation(nginx);
-            report.Figures["ratios"] = new JsonObject
-            {
-                ["throughputHostToNginx"] = Math.Round(throughputRatio, 3),
-                ["p99HostToNginx"] = Math.Round(p99Ratio, 2),
-            };
-            report.Targets.Add(TargetCheck.AtLeast($"throughput vs nginx at {o.Clients} connections", throughputRatio, 0.5, "x"));
-            report.Targets.Add(TargetCheck.AtMost($"p99 vs nginx at {o.Clients} connections", p99Ratio, 3, "x"));
+            var lastKey = ratios.Last().Key;
+            ratios["throughputHostToNginx"] = ratios[lastKey]!["throughputHostToNginx"]!.DeepClone();
+            ratios["p99HostToNginx"] = ratios[lastKey]!["p99HostToNginx"]!.DeepClone();
+            report.Figures["ratios"] = ratios;
         }
-        else
+        if (phases.FirstOrDefault(p => p.Mode == RateLimitSettings.Off) is { } off && phases.FirstOrDefault(p => p.Mode == RateLimitSettings.On) is { } on)
         {
-            report.Targets.Add(new TargetCheck("throughput vs nginx", ">= 0.5 x", "not measured (--no-nginx)", null));
-            report.Targets.Add(new TargetCheck("p99 vs nginx", "<= 3 x", "not measured (--no-nginx)", null));
+            report.Figures["limitsOnToOff"] = new JsonObject
+            {
+                ["throughput"] = off.Reads.ThroughputPerSecond > 0 ? Math.Round(on.Reads.ThroughputPerSecond / off.Reads.ThroughputPerSecond, 3) : null,
+                ["p99"] = off.Reads.LatencyMs.P99 > 0 ? Math.Round(on.Reads.LatencyMs.P99 / off.Reads.LatencyMs.P99, 2) : null,
+                ["hostCpuPerRead"] = off.Cpu["hostCpuMsPerRead"] is { } offCpu && on.Cpu["hostCpuMsPerRead"] is { } onCpu && (double)offCpu > 0
+                    ? Math.Round((double)onCpu / (double)offCpu, 3)
+                    : null,
+            };
         }
-        report.Targets.Add(new TargetCheck("errors", "0", $"{host.Errors + writes.Errors}", host.Errors + writes.Errors == 0));
-        report.Targets.Add(TargetCheck.AtMost("change visible in the map, p99", neverSeen > 0 ? double.PositiveInfinity : lag.LatencyMs.P99, 1000, "ms"));
     }
+
+    private static JsonObject Lag(OperationSummary lag, int neverSeen) => new()
+    {
+        ["count"] = lag.Count,
+        ["neverSeen"] = neverSeen,
+        ["p50"] = Math.Round(lag.LatencyMs.P50, 2),
+        ["p99"] = Math.Round(lag.LatencyMs.P99, 2),
+        ["max"] = Math.Round(lag.LatencyMs.Max, 2),
+    };
+
+    private static string Kinds(OperationSummary op) => string.Join(", ", op.ErrorsByKind.Select(e => $"{e.Key}: {e.Value}"));
 }

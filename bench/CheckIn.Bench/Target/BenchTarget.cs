@@ -53,6 +53,22 @@ internal sealed class BenchTarget : IAsyncDisposable
 
     public bool CanRestart => _host is not null && Mode == "durable";
 
+    /// <summary>The abuse-protection mode of the running host (off or on); null for an external host.</summary>
+    public string? RateLimits { get; private set; }
+
+    /// <summary>
+    /// The running host's settings that shape what is measured (rate limits, trusted proxies, hold duration,
+    /// logging), for the results; no secrets, ports or connection strings. Null for an external host.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? HostSettings => _environment is null
+        ? null
+        : new SortedDictionary<string, string>(
+            _environment.Where(e => ReportedSettings.Any(p => e.Key.StartsWith(p, StringComparison.Ordinal))).ToDictionary(),
+            StringComparer.Ordinal);
+
+    private static readonly string[] ReportedSettings =
+        ["CheckIn__RateLimiting__", "CheckIn__TrustedProxies__", "CheckIn__HoldDuration", "CheckIn__Simulators__", "Logging__"];
+
     /// <summary>Keep the temporary folder (host logs, PostgreSQL data) after the run, e.g. because it failed.</summary>
     public bool KeepWorkDirectory { get; set; }
 
@@ -94,6 +110,22 @@ internal sealed class BenchTarget : IAsyncDisposable
             await _host.DisposeAsync();
         }
         _host = null;
+        await LaunchAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Stops the host gracefully and starts a new one with the given abuse-protection mode (a new cluster; embedded
+    /// state is gone, a durable host keeps its database).
+    /// </summary>
+    public async Task RestartWithRateLimitsAsync(string mode, CancellationToken cancellationToken)
+    {
+        if (_host is null || _environment is null)
+        {
+            throw new BenchException("Only a host the bench started can be restarted with other settings.");
+        }
+        await _host.DisposeAsync();
+        _host = null;
+        ApplyRateLimits(mode);
         await LaunchAsync(cancellationToken);
     }
 
@@ -154,11 +186,7 @@ internal sealed class BenchTarget : IAsyncDisposable
         {
             _environment["CheckIn__HoldDuration"] = hold.ToString("c", CultureInfo.InvariantCulture);
         }
-        if (_options.NoRateLimits)
-        {
-            // The contract for the rate-limit work: a host started with this setting applies no rate limits.
-            _environment["RateLimiting__Enabled"] = "false";
-        }
+        ApplyRateLimits(RateLimitSettings.Sequence(_options.RateLimits)?[0] ?? RateLimitSettings.Off);
         if (Mode == "durable")
         {
             var postgres = _options.Postgres;
@@ -184,6 +212,19 @@ internal sealed class BenchTarget : IAsyncDisposable
         }
         _environment["hostDirectory"] = hostDirectory;
         await LaunchAsync(cancellationToken);
+    }
+
+    private void ApplyRateLimits(string mode)
+    {
+        foreach (var key in RateLimitSettings.AllKeys)
+        {
+            _environment!.Remove(key);
+        }
+        foreach (var (key, value) in RateLimitSettings.For(mode))
+        {
+            _environment![key] = value;
+        }
+        RateLimits = mode;
     }
 
     private async Task LaunchAsync(CancellationToken cancellationToken)
