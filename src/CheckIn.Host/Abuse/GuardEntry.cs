@@ -15,7 +15,7 @@ public readonly record struct GuardDecision(GuardVerdict Verdict, DateTimeOffset
 /// reported or admitted recently, a block or refusal the grain answered, and the attempts not yet reported. Every
 /// member is guarded by a lock on the entry.
 /// </summary>
-internal sealed class GuardEntry(ClientLimits limits)
+public sealed class GuardEntry(ClientLimits limits)
 {
     public const int MaxUnreported = 256;
 
