@@ -62,6 +62,23 @@ public sealed partial class HostStartupTests(DurableServicesFixture services, IT
     }
 
     [Fact]
+    public async Task Two_api_keys_with_the_same_key_exit_1_naming_the_setting_and_not_the_key()
+    {
+        var settings = Embedded(HostSettings.For(services, "unused"));
+        var extra = new Dictionary<string, string?>(settings.Extra!)
+        {
+            ["CheckIn__RateLimiting__ApiKeys__0__Name"] = "partner-a",
+            ["CheckIn__RateLimiting__ApiKeys__0__Key"] = "shared-secret-0123456789",
+            ["CheckIn__RateLimiting__ApiKeys__1__Name"] = "partner-b",
+            ["CheckIn__RateLimiting__ApiKeys__1__Key"] = "shared-secret-0123456789",
+        };
+        var host = _hosts.Start("embedded host with a repeated API key", settings with { Extra = extra });
+
+        await AssertRefusedAsync(host, "CheckIn:RateLimiting:ApiKeys:1:Key repeats the key of CheckIn:RateLimiting:ApiKeys:0");
+        Assert.DoesNotContain("shared-secret", host.Output + host.ErrorOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_durable_host_on_the_gateway_port_of_a_running_host_exits_1_and_the_running_host_keeps_serving()
     {
         var db = await services.CreateDatabaseAsync();
