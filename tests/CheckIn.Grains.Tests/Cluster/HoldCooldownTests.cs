@@ -85,6 +85,29 @@ public sealed class HoldCooldownTests(CooldownClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_incident_the_log_refused_is_appended_by_the_next_activation()
+    {
+        var flight = await _grains.CreateFlightAsync();
+        var client = $"passenger:{flight}/RTRY01-1";
+        await ReleaseCyclesAsync(flight, "RTRY01-1", 10);
+        (await _grains.HoldAsync(flight, "RTRY01-1", "29A")).Ok();
+
+        using (fixture.AbuseIncidents.Fail(client))
+        {
+            // The eleventh cycle: the cooldown is stored, the incident cannot be appended, so the command fails.
+            await Assert.ThrowsAsync<InvalidOperationException>(() => _grains.ReleaseAsync(flight, "RTRY01-1", "29A"));
+        }
+        Assert.Empty(await fixture.AbuseIncidents.OfAsync(client));
+        (await _grains.HoldAsync(flight, "RTRY01-1", "29B")).Refused(FailureCode.HoldCooldown);
+
+        await fixture.DeactivateAsync(_grains.GetPassengerSeatGrain(flight, "RTRY01-1"));
+        (await _grains.HoldAsync(flight, "RTRY01-1", "29B")).Refused(FailureCode.HoldCooldown);
+
+        var incident = Assert.Single(await fixture.AbuseIncidents.OfAsync(client));
+        Assert.Equal((AbuseRule.HoldCycles, IncidentDecision.HoldCooldown, 11), (incident.Rule, incident.Decision, incident.ObservedCount));
+    }
+
+    [Fact]
     public async Task The_cooldown_ends_after_ten_minutes_and_survives_a_reactivation()
     {
         var flight = await _grains.CreateFlightAsync();
