@@ -1,3 +1,4 @@
+using CheckIn.Contracts.Abuse;
 using CheckIn.Contracts.Bookings;
 using CheckIn.Contracts.CheckIns;
 using CheckIn.Contracts.Common;
@@ -69,4 +70,12 @@ public static class GrainKeys
     /// <summary>One idempotency key in one caller's scope.</summary>
     public static IIdempotencyGrain GetIdempotencyGrain(this IGrainFactory factory, string scope, string key) =>
         factory.GetGrain<IIdempotencyGrain>(Compound(scope, key));
+
+    /// <summary>The guard that counts one client's attempts (key: <c>ip:…</c> or <c>key:…</c>, as the Host builds it).</summary>
+    public static IClientGuardGrain GetClientGuardGrain(this IGrainFactory factory, string clientKey) =>
+        factory.GetGrain<IClientGuardGrain>(clientKey);
+
+    /// <summary>The cluster's one list of active client blocks.</summary>
+    public static IBlockListGrain GetBlockListGrain(this IGrainFactory factory) =>
+        factory.GetGrain<IBlockListGrain>(0);
 }

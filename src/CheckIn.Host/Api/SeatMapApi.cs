@@ -1,3 +1,5 @@
+using CheckIn.Contracts.Abuse;
+using CheckIn.Host.Abuse;
 using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text.Json;
@@ -43,6 +45,7 @@ internal static class SeatMapApi
         var group = routes.MapGroup("/api/flights/{flightId}").WithTags("Seat map");
         group.MapGet("/seatmap", GetSeatMap)
             .WithName("GetSeatMap")
+            .RateLimited(LimitedAction.SeatMapRead)
             .WithSummary("The flight's seat map; with a session token it also lists the caller's own seats.")
             .Produces<SeatMapResponse>(200, "application/json")
             .Produces(304)

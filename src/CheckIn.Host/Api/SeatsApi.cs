@@ -1,3 +1,5 @@
+using CheckIn.Contracts.Abuse;
+using CheckIn.Host.Abuse;
 using System.Diagnostics;
 using System.Security.Claims;
 using CheckIn.Contracts;
@@ -27,7 +29,8 @@ internal static class SeatsApi
         var group = routes.MapGroup("/api/flights/{flightId}/seats/{seatNumber}")
             .WithTags("Seats")
             .RequireAuthorization()
-            .AddEndpointFilter<IdempotencyFilter>();
+            .AddEndpointFilter<IdempotencyFilter>()
+            .RateLimited(LimitedAction.SeatCommand);
         group.MapPost("/hold", Hold).WithName("HoldSeat")
             .WithSummary("Hold a seat for a passenger (AVAILABLE → HELD); releases the passenger's previous seat on the flight.");
         group.MapPost("/confirm", Confirm).WithName("ConfirmSeat")

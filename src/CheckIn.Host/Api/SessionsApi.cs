@@ -1,3 +1,5 @@
+using CheckIn.Contracts.Abuse;
+using CheckIn.Host.Abuse;
 using CheckIn.Contracts.Flights;
 using CheckIn.Contracts;
 using CheckIn.Host.Auth;
@@ -26,6 +28,7 @@ internal static class SessionsApi
         var group = routes.MapGroup("/api/sessions").WithTags("Sessions");
         group.MapPost("", CreateSession)
             .WithName("CreateSession")
+            .RateLimited(LimitedAction.Session)
             .WithSummary("Find a booking by PNR and last name and start a passenger session.")
             .ProducesProblems(400, 401, 413, 415, 503);
         return group;

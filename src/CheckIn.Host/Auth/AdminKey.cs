@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using CheckIn.Host.Abuse;
 using CheckIn.Host.Api;
 using CheckIn.Host.Hosting;
 using Microsoft.Extensions.Options;
@@ -26,7 +27,9 @@ internal static class AdminKey
             var expected = context.RequestServices.GetRequiredService<IOptions<CheckInOptions>>().Value.AdminKey ?? "";
             if (!Matches(context.Request.Headers[Header].ToString(), expected))
             {
-                await Problems.Create(401, ProblemCodes.AdminKeyInvalid, $"Send the admin key in the {Header} header.").ExecuteAsync(context);
+                // A wrong or missing key is a failed sign-in: past the client's limit it is 429, not another guess.
+                var refusal = await context.RequestServices.GetRequiredService<ClientGuard>().CountFailedSignInAsync(context);
+                await (refusal ?? Problems.Create(401, ProblemCodes.AdminKeyInvalid, $"Send the admin key in the {Header} header.")).ExecuteAsync(context);
                 return;
             }
         }

@@ -1,6 +1,7 @@
 using Orleans.Dashboard;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CheckIn.Host.Abuse;
 using CheckIn.Host.Api;
 using CheckIn.Host.Auth;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -32,6 +33,7 @@ internal static partial class ApiSetup
         services.AddSingleton<SeatMapCache>();
         services.AddSingleton<IdempotencyFilter>();
         services.AddCheckInHealthChecks(mode);
+        services.AddAbuseProtection();
         services.AddHostedService<DemoSeeder>();
         services.AddHostedService<StartupBanner>();
         services.AddEndpointsApiExplorer();
@@ -78,6 +80,8 @@ internal static partial class ApiSetup
             };
             await problem.ExecuteAsync(http);
         });
+        // Before authentication and the admin key check: a blocked client is refused before anything reads its request.
+        app.UseAbuseProtection();
         app.UseDashboardAccess(app.Services.GetRequiredService<RunMode>());
         app.UseAuthentication();
         app.UseAuthorization();
@@ -105,6 +109,7 @@ internal static partial class ApiSetup
         app.MapPaymentWebhookApi();
         app.MapAdminApi();
         app.MapAdminWaitlistApi();
+        app.MapAdminAbuseApi();
         return app;
     }
 }

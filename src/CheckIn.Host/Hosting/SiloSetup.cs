@@ -2,9 +2,11 @@ using CheckIn.Grains.Storage;
 using Orleans.Dashboard;
 using System.Net;
 using CheckIn.Grains;
+using CheckIn.Grains.Abuse;
 using CheckIn.Grains.Audit;
 using CheckIn.Grains.CheckIns;
 using CheckIn.Host.Persistence;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace CheckIn.Host.Hosting;
@@ -30,6 +32,12 @@ internal static class SiloSetup
             .ValidateDataAnnotations()
             .Validate(o => o.IncludedKg <= o.MaxKg, "CheckIn:Baggage:IncludedKg must not be more than CheckIn:Baggage:MaxKg.")
             .ValidateOnStart();
+        builder.Services.AddOptions<RateLimitOptions>()
+            .BindConfiguration(RateLimitOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        // API keys: complete, unique names and keys (data annotations do not look inside the list).
+        builder.Services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
 
         builder.UseOrleans(silo =>
         {
@@ -70,6 +78,7 @@ internal static class SiloSetup
                 silo.Services.AddSingleton<IAuditLog, InMemoryAuditLog>();
                 silo.Services.AddSingleton<ICheckInAuditLog, InMemoryCheckInAuditLog>();
                 silo.Services.AddSingleton<IWaitlistAuditLog, InMemoryWaitlistAuditLog>();
+                silo.Services.AddSingleton<IAbuseIncidentLog, InMemoryAbuseIncidentLog>();
             }
 
             silo.AddDashboard(o => o.HideTrace = CheckIn.Host.Auth.DashboardAccess.HideLogs(builder.Configuration, mode));

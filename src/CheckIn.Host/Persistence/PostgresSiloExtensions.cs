@@ -14,7 +14,7 @@ public static class PostgresSiloExtensions
 
     /// <summary>
     /// Registers ADO.NET grain storage <see cref="StorageNames.Default"/> (JSON without CLR type names), ADO.NET reminders and
-    /// the audit logs (<see cref="IAuditLog"/>, <see cref="ICheckInAuditLog"/>, <see cref="IWaitlistAuditLog"/>), all sharing one <see cref="NpgsqlDataSource"/> (one connection pool).
+    /// the audit logs (<see cref="IAuditLog"/>, <see cref="ICheckInAuditLog"/>, <see cref="IWaitlistAuditLog"/>, <see cref="IAbuseIncidentLog"/>), all sharing one <see cref="NpgsqlDataSource"/> (one connection pool).
     /// The schema must exist first: run <see cref="SchemaMigrator.MigrateAsync"/> before the silo starts.
     /// </summary>
     public static ISiloBuilder UsePostgresPersistence(this ISiloBuilder silo, string connectionString)
@@ -26,6 +26,7 @@ public static class PostgresSiloExtensions
         silo.Services.AddSingleton<IAuditLog>(sp => new BatchingAuditLog(new PostgresAuditLog(sp.GetRequiredService<NpgsqlDataSource>())));
         silo.Services.AddSingleton<ICheckInAuditLog>(sp => new PostgresCheckInAuditLog(sp.GetRequiredService<NpgsqlDataSource>()));
         silo.Services.AddSingleton<IWaitlistAuditLog>(sp => new PostgresWaitlistAuditLog(sp.GetRequiredService<NpgsqlDataSource>()));
+        silo.Services.AddSingleton<IAbuseIncidentLog>(sp => new PostgresAbuseIncidentLog(sp.GetRequiredService<NpgsqlDataSource>()));
 
         silo.AddAdoNetGrainStorage(StorageNames.Default, options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
         {

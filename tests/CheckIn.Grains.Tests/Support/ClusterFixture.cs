@@ -33,6 +33,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InMemoryWaitlistAuditLog WaitlistAuditLog { get; } = new();
 
+    /// <summary>The abuse incidents the guard and block-list grains write; fails appends for the client keys a test names.</summary>
+    public FailingAbuseIncidentLog AbuseIncidents { get; } = new(new InMemoryAbuseIncidentLog());
+
     public FakeBagScale Scale { get; } = new();
 
     public FakePaymentGateway Payments { get; } = new();
@@ -59,6 +62,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IAuditLog>(FailingSeatVersionQueries);
             silo.Services.AddSingleton<ICheckInAuditLog>(CheckInAuditLog);
             silo.Services.AddSingleton<IWaitlistAuditLog>(WaitlistAuditLog);
+            silo.Services.AddSingleton<IAbuseIncidentLog>(AbuseIncidents);
             silo.Services.AddSingleton<IBagScale>(Scale);
             silo.Services.AddSingleton<IPaymentGateway>(Payments);
             silo.Services.AddSingleton<IIncomingGrainCallFilter>(DroppedMapNotifications);
