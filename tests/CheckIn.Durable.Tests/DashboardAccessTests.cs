@@ -47,6 +47,40 @@ public sealed class DashboardAccessTests(DurableServicesFixture services, ITestO
     }
 
     [Fact]
+    public async Task A_wrong_dashboard_credential_counts_as_a_failed_sign_in_and_a_missing_one_does_not()
+    {
+        var settings = HostSettings.For(services, await services.CreateDatabaseAsync()) with
+        {
+            Extra = new Dictionary<string, string?> { ["CheckIn__RateLimiting__Enabled"] = "true", ["CheckIn__RateLimiting__SessionsPerMinute"] = "3" },
+        };
+        var host = _hosts.Start("durable host with a low sign-in limit", settings);
+        await host.WaitUntilReadyAsync();
+
+        var missing = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await GetAsync(host, "/dashboard/", null);
+            missing.Add(response.StatusCode);
+        }
+        var wrong = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await GetAsync(host, "/dashboard/", Basic("admin", $"guess-{i}"));
+            wrong.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.Contains("\"RATE_LIMITED\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                Assert.NotNull(response.Headers.RetryAfter);
+            }
+        }
+        using var right = await GetAsync(host, "/dashboard/", Basic("admin", HostSettings.TestAdminKey));
+
+        Assert.All(missing, status => Assert.Equal(HttpStatusCode.Unauthorized, status));
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], wrong);
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+    }
+
+    [Fact]
     public async Task A_durable_dashboard_streams_its_log_when_show_logs_is_set()
     {
         var settings = HostSettings.For(services, await services.CreateDatabaseAsync()) with

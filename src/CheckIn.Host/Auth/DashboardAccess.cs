@@ -1,4 +1,5 @@
 using System.Text;
+using CheckIn.Host.Abuse;
 using CheckIn.Host.Api;
 using CheckIn.Host.Hosting;
 using Microsoft.Extensions.Options;
@@ -32,11 +33,19 @@ internal static class DashboardAccess
             if (context.Request.Path.StartsWithSegments(PathPrefix, StringComparison.OrdinalIgnoreCase))
             {
                 var expected = context.RequestServices.GetRequiredService<IOptions<CheckInOptions>>().Value.AdminKey ?? "";
-                if (Password(context.Request.Headers.Authorization.ToString()) is not { } given || !AdminKey.Matches(given, expected))
+                var authorization = context.Request.Headers.Authorization.ToString();
+                if (Password(authorization) is not { } given || !AdminKey.Matches(given, expected))
                 {
-                    context.Response.Headers[HeaderNames.WWWAuthenticate] = Challenge;
-                    await Problems.Create(401, ProblemCodes.AdminKeyInvalid,
-                        "The dashboard needs the admin key as the password of HTTP Basic authentication (any user name).").ExecuteAsync(context);
+                    // A browser's first visit sends no credential and is not a guess; a wrong one is a failed sign-in,
+                    // and past the client's limit it is 429, not another guess.
+                    var refusal = authorization.Length == 0 ? null
+                        : await context.RequestServices.GetRequiredService<ClientGuard>().CountFailedSignInAsync(context);
+                    if (refusal is null)
+                    {
+                        context.Response.Headers[HeaderNames.WWWAuthenticate] = Challenge;
+                    }
+                    await (refusal ?? Problems.Create(401, ProblemCodes.AdminKeyInvalid,
+                        "The dashboard needs the admin key as the password of HTTP Basic authentication (any user name).")).ExecuteAsync(context);
                     return;
                 }
             }
