@@ -90,6 +90,8 @@ public sealed class ApiContractTests(ApiFixture fixture)
     [InlineData("SeatCharacteristic")]
     [InlineData("SeatPreference")]
     [InlineData("WaitlistStatus")]
+    [InlineData("AbuseRule")]
+    [InlineData("IncidentDecision")]
     public async Task Enums_match_the_served_swagger(string schema)
     {
         var swagger = await ServedSwaggerAsync();

@@ -7,7 +7,7 @@ namespace CheckIn.Durable.Tests;
 [Collection(DurableCollection.Name)]
 public sealed class SchemaMigratorTests(DurableServicesFixture services)
 {
-    private static readonly string[] ExpectedTables = ["checkin_events", "orleans_grain_state", "orleans_reminders", "orleansquery", "schema_migrations", "seat_events", "waitlist_events"];
+    private static readonly string[] ExpectedTables = ["abuse_incidents", "checkin_events", "orleans_grain_state", "orleans_reminders", "orleansquery", "schema_migrations", "seat_events", "waitlist_events"];
 
     [Fact]
     public async Task Migrating_twice_applies_each_file_once_and_changes_nothing_the_second_time()

@@ -1,4 +1,3 @@
-using CheckIn.Grains.Abuse;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -9,14 +8,7 @@ internal static class AbuseSetup
 {
     public static IServiceCollection AddAbuseProtection(this IServiceCollection services)
     {
-        services.AddOptions<RateLimitOptions>()
-            .BindConfiguration(RateLimitOptions.Section)
-            .ValidateDataAnnotations()
-            .Validate(o => o.ApiKeys.All(k => !string.IsNullOrWhiteSpace(k.Name) && k.Key.Length >= 16),
-                "Every CheckIn:RateLimiting:ApiKeys entry needs a Name and a Key of at least 16 characters.")
-            .Validate(o => o.ApiKeys.Select(k => k.Name).Distinct(StringComparer.Ordinal).Count() == o.ApiKeys.Count,
-                "CheckIn:RateLimiting:ApiKeys names must be unique.")
-            .ValidateOnStart();
+        // RateLimitOptions are bound and validated with the silo's settings (SiloSetup): the grains read them too.
         services.AddOptions<ForwardedHeadersOptions>()
             .Configure<IConfiguration>((o, configuration) =>
             {

@@ -1,3 +1,4 @@
+using CheckIn.Contracts;
 using System.Collections.Concurrent;
 using CheckIn.Contracts.Abuse;
 using CheckIn.Grains.Abuse;
@@ -211,7 +212,7 @@ public sealed partial class ClientGuard
         try
         {
             var report = new GuardReport(_siloId, entry.Limits, drained, current);
-            var answer = await AbuseGrains.Guard(_grains, clientKey).CheckAsync(report).WaitAsync(GrainCallTimeout, TimeProvider.System);
+            var answer = await _grains.GetClientGuardGrain(clientKey).CheckAsync(report).WaitAsync(GrainCallTimeout, TimeProvider.System);
             lock (entry)
             {
                 if (current is { FlightId: { } flight } && answer.Verdict == GuardVerdict.Allowed)
@@ -293,7 +294,7 @@ public sealed partial class ClientGuard
     internal async Task PollBlocksAsync()
     {
         var known = _blocks;
-        var snapshot = await AbuseGrains.BlockList(_grains).GetAsync(known.Version);
+        var snapshot = await _grains.GetBlockListGrain().GetAsync(known.Version);
         if (snapshot.Blocks is not { } blocks)
         {
             return;

@@ -1,3 +1,4 @@
+using CheckIn.Contracts;
 using System.Globalization;
 using CheckIn.Contracts.Abuse;
 using CheckIn.Grains.Audit;
@@ -113,7 +114,7 @@ internal static class AdminAbuseApi
 
     public static async Task<Ok<IReadOnlyList<ClientBlockResponse>>> GetBlocks(IGrainFactory grains, TimeProvider time)
     {
-        var snapshot = await AbuseGrains.BlockList(grains).GetAsync(-1);
+        var snapshot = await grains.GetBlockListGrain().GetAsync(-1);
         var now = time.GetUtcNow();
         IReadOnlyList<ClientBlockResponse> response = [.. (snapshot.Blocks ?? []).Where(b => b.ExpiresAt > now)
             .OrderBy(b => b.ExpiresAt)
@@ -129,7 +130,7 @@ internal static class AdminAbuseApi
         {
             return Problems.Validation("clientKey", "clientKey must be a client key such as ip:203.0.113.7 or key:partner.");
         }
-        if (!await AbuseGrains.Guard(grains, key).LiftAsync("admin", "lifted through the admin API"))
+        if (!await grains.GetClientGuardGrain(key).LiftAsync("admin", "lifted through the admin API"))
         {
             return Problems.Create(404, ProblemCodes.NotFound, $"Client {key} is not blocked.", "clientKey");
         }
