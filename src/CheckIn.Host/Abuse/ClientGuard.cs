@@ -226,13 +226,15 @@ public sealed partial class ClientGuard
         }
         catch (Exception ex) when (ex is TimeoutException or OrleansException or OperationCanceledException or InvalidOperationException)
         {
+            // A new list: with an immutable report, a call that timed out may still be reading the one it was sent.
+            var unreported = new List<ClientAttempt>(drained);
+            if (current is not null)
+            {
+                unreported.Add(current);
+            }
             lock (entry)
             {
-                if (current is not null)
-                {
-                    drained.Add(current);
-                }
-                entry.Restore(drained, _time.GetUtcNow() + FailOpenFor);
+                entry.Restore(unreported, _time.GetUtcNow() + FailOpenFor);
             }
             LogFailOpen(_logger, clientKey, ex.GetType().Name, ex.Message);
             return null;
