@@ -73,7 +73,10 @@ public sealed class GuardEntry(ClientLimits limits)
             Record(new ClientAttempt(action, flightId, now, true));
             return GuardDecision.Allowed;
         }
-        if (_leaseUntil <= now || _remaining[a] <= 0 || _unreported.Count >= MaxUnreported)
+        // While a report is in flight the grain is replacing this silo's reservation with one computed from what
+        // that report carried: a permit of the old reservation spent now would be counted nowhere until the next
+        // report, and other silos could be granted it again. The request waits for the answer instead.
+        if (InFlight is not null || _leaseUntil <= now || _remaining[a] <= 0 || _unreported.Count >= MaxUnreported)
         {
             return null;
         }

@@ -46,9 +46,13 @@ internal static class SessionsApi
             return Problems.Validation("lastName", "lastName is required.");
         }
         var pnr = request.Pnr.Trim().ToUpperInvariant();
-        var booking = IdFormats.IsPnr(pnr)
-            ? await grains.GetBookingGrain(pnr).GetAsync()
-            : null;
+        // A reference that cannot exist is bad input, said as such; the format is public, so this tells a prober
+        // nothing about which bookings exist.
+        if (IdFormats.CheckPnr(pnr, "pnr") is { } malformed)
+        {
+            return malformed;
+        }
+        var booking = await grains.GetBookingGrain(pnr).GetAsync();
         if (booking is null || !booking.HasLastName(request.LastName))
         {
             // One answer for "no such PNR" and "wrong name", so the API cannot be used to probe bookings.
