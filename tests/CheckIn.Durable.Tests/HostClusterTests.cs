@@ -105,7 +105,7 @@ public sealed class HostClusterTests(DurableServicesFixture services, ITestOutpu
     private static Task WaitForActiveSilosAsync(HostProcess host, int count) => Eventually.UntilAsync(
         async () =>
         {
-            var counters = await host.Api.GetAsync("/dashboard/DashboardCounters");
+            var counters = await host.Api.DashboardGetAsync("/dashboard/DashboardCounters");
             if (counters.Status != HttpStatusCode.OK)
             {
                 return -1;

@@ -269,7 +269,7 @@ public sealed class MembershipTests(DurableServicesFixture services, ITestOutput
         var waited = Stopwatch.StartNew();
         while (waited.Elapsed < TimeSpan.FromSeconds(10))
         {
-            var counters = await hosts[0].Api.GetAsync("/dashboard/DashboardCounters");
+            var counters = await hosts[0].Api.DashboardGetAsync("/dashboard/DashboardCounters");
             if (counters.Status == HttpStatusCode.OK)
             {
                 using var json = JsonDocument.Parse(counters.Body);

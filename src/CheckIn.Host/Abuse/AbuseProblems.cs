@@ -16,8 +16,7 @@ internal static class AbuseProblems
             ? Problems.Create(429, ProblemCodes.ClientBlocked, $"This client is blocked until {text}: {Describe(decision.Rule, limits, options)}.")
             : Problems.Create(429, ProblemCodes.RateLimited, $"Too many requests: {Describe(decision.Rule ?? RuleOf(action), limits, options)}. Try again after {text}.");
         problem.ProblemDetails.Extensions["retryAt"] = text;
-        var seconds = Math.Max(1, (long)Math.Ceiling((retryAt - now).TotalSeconds));
-        return new WithRetryAfter(problem, seconds);
+        return new WithRetryAfter(problem, Problems.RetryAfterSeconds(retryAt, now));
     }
 
     /// <summary>The rule in words, with its numbers; never the client's key or secret.</summary>

@@ -62,10 +62,7 @@ public sealed class AbuseFixture : IAsyncLifetime, IDisposable
             builder.ConfigureServices(services =>
             {
                 services.AddSingleton<IStartupFilter, TestPeerAddress>();
-                services.AddSingleton(Clock);
-                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
-                services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
-                services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Clock);
+                services.UseFakeClock(Clock);
             });
         });
         Api = new CheckInApi(Factory.CreateContractCheckedClient());

@@ -57,13 +57,7 @@ public sealed class ApiFixture : IAsyncLifetime, IDisposable
         var factory = _factory.WithWebHostBuilder(builder =>
         {
             CheckInApiFactory.UseOwnSilo(builder);
-            builder.ConfigureServices(services =>
-            {
-                services.AddSingleton(clock);
-                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock));
-                services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
-                services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, clock);
-            });
+            builder.ConfigureServices(services => services.UseFakeClock(clock));
         });
         return new FakeTimeHost(factory, clock);
     }
@@ -78,6 +72,23 @@ public sealed class ApiFixture : IAsyncLifetime, IDisposable
     }
 
     public void Dispose() => _factory.Dispose();
+}
+
+/// <summary>STACK.md's fake-time recipe for a test host.</summary>
+public static class FakeClockServices
+{
+    /// <summary>
+    /// Grains, timers, reminders and the API on <paramref name="clock"/>; Orleans's own background loops stay on real
+    /// time so advancing the clock never spins them.
+    /// </summary>
+    public static IServiceCollection UseFakeClock(this IServiceCollection services, FakeTimeProvider clock)
+    {
+        services.AddSingleton(clock);
+        services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock));
+        services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+        services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, clock);
+        return services;
+    }
 }
 
 [CollectionDefinition(Name)]

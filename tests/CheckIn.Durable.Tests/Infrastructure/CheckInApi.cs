@@ -105,6 +105,15 @@ internal sealed class CheckInApi(HttpClient http)
         return await SendAsync(request);
     }
 
+    /// <summary>A read of the Orleans dashboard's API, with its credential (HTTP Basic, the admin key as password).</summary>
+    public async Task<ApiResponse> DashboardGetAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"tests:{HostSettings.TestAdminKey}")));
+        return await SendAsync(request);
+    }
+
     private Task<ApiResponse> PostAsync(string path, object body) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) });
 
