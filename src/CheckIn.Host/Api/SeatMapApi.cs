@@ -166,7 +166,7 @@ internal sealed class SeatMapCache(IGrainFactory grains, TimeProvider time, IOpt
     /// <summary>Forgets a flight's copy after this process changed one of its seats.</summary>
     public void Invalidate(string flightId) => _entries.TryRemove(flightId, out _);
 
-    public byte[] Serialize(SeatMapResponse response) => JsonSerializer.SerializeToUtf8Bytes(response, json.Value.SerializerOptions);
+    public byte[] Serialize<T>(T response) => JsonSerializer.SerializeToUtf8Bytes(response, json.Value.SerializerOptions);
 
     private sealed record Entry(CachedSeatMap Map, long FetchedAt);
 }

@@ -31,6 +31,7 @@ internal static partial class ApiSetup
         SessionTokens.AddSessionAuthentication(services);
         services.AddSingleton<FlightCatalog>();
         services.AddSingleton<SeatMapCache>();
+        services.AddSingleton<SeatMapHubs>();
         services.AddSingleton<IdempotencyFilter>();
         services.AddCheckInHealthChecks(mode);
         services.AddAbuseProtection();
@@ -102,6 +103,7 @@ internal static partial class ApiSetup
 
         app.MapSessionsApi();
         app.MapSeatMapApi();
+        app.MapSeatMapStreamApi();
         app.MapSeatsApi();
         app.MapCheckInsApi();
         app.MapWaitlistApi();
