@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using CheckIn.Contracts.Flights;
 using CheckIn.Contracts.Seats;
@@ -11,25 +12,9 @@ internal sealed record SeatMapChange(long FromVersion, long Version, IReadOnlyLi
 /// This process's seat-map hubs: one per flight with at least one open stream, created by the first subscriber and
 /// disposed when the last one leaves. The counters let tests see that many streams of one flight share one hub.
 /// </summary>
-internal sealed partial class SeatMapHubs(SeatMapCache cache, TimeProvider time, ILogger<SeatMapHubs> logger)
+internal sealed partial class SeatMapHubs(SeatMapCache cache, TimeProvider time, SeatMapStreamCounters counters, ILogger<SeatMapHubs> logger)
 {
     private readonly Dictionary<string, SeatMapHub> _hubs = new(StringComparer.Ordinal);
-    private long _created;
-
-    /// <summary>Hubs created since the process started.</summary>
-    public long Created => Interlocked.Read(ref _created);
-
-    /// <summary>Hubs open now.</summary>
-    public int Open
-    {
-        get
-        {
-            lock (_hubs)
-            {
-                return _hubs.Count;
-            }
-        }
-    }
 
     /// <summary>Joins the flight's hub (creating it with <paramref name="initial"/> if there is none).</summary>
     public SeatMapSubscription Subscribe(FlightInfo flight, CachedSeatMap initial)
@@ -40,7 +25,7 @@ internal sealed partial class SeatMapHubs(SeatMapCache cache, TimeProvider time,
             {
                 hub = new SeatMapHub(this, flight, initial);
                 _hubs[flight.FlightId] = hub;
-                Interlocked.Increment(ref _created);
+                counters.HubCreated(flight.FlightId);
                 hub.Start();
             }
             return hub.Add();
@@ -57,6 +42,7 @@ internal sealed partial class SeatMapHubs(SeatMapCache cache, TimeProvider time,
                 return false;
             }
             _hubs.Remove(hub.Flight.FlightId);
+            counters.HubDisposed(hub.Flight.FlightId);
             return true;
         }
     }
@@ -64,6 +50,8 @@ internal sealed partial class SeatMapHubs(SeatMapCache cache, TimeProvider time,
     internal SeatMapCache Cache => cache;
 
     internal TimeProvider Time => time;
+
+    internal SeatMapStreamCounters Counters => counters;
 
     internal ILogger Logger => logger;
 
@@ -155,6 +143,7 @@ internal sealed class SeatMapHub : IDisposable
             {
                 try
                 {
+                    _owner.Counters.MapRead(Flight.FlightId);
                     if (await _owner.Cache.GetAsync(Flight) is { } map)
                     {
                         Publish(map);
@@ -264,5 +253,40 @@ internal sealed class SeatMapSubscription : IAsyncDisposable
             _hub.Remove(this);
         }
         return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// What the seat-map hubs of this process did, per flight: hubs created, hubs open now and map reads. Operators and
+/// tests read it to see that N streams of a flight cost one hub and one read per poll, not N.
+/// </summary>
+public sealed class SeatMapStreamCounters
+{
+    private readonly ConcurrentDictionary<string, FlightCounters> _flights = new(StringComparer.Ordinal);
+
+    public long HubsCreated(string flightId) => Of(flightId).Created;
+
+    public long HubsOpen(string flightId) => Of(flightId).Open;
+
+    public long MapReads(string flightId) => Of(flightId).Reads;
+
+    internal void HubCreated(string flightId)
+    {
+        var counters = Of(flightId);
+        Interlocked.Increment(ref counters.Created);
+        Interlocked.Increment(ref counters.Open);
+    }
+
+    internal void HubDisposed(string flightId) => Interlocked.Decrement(ref Of(flightId).Open);
+
+    internal void MapRead(string flightId) => Interlocked.Increment(ref Of(flightId).Reads);
+
+    private FlightCounters Of(string flightId) => _flights.GetOrAdd(flightId, _ => new FlightCounters());
+
+    private sealed class FlightCounters
+    {
+        public long Created;
+        public long Open;
+        public long Reads;
     }
 }

@@ -32,6 +32,7 @@ internal static partial class ApiSetup
         services.AddSingleton<FlightCatalog>();
         services.AddSingleton<SeatMapCache>();
         services.AddSingleton<SeatMapHubs>();
+        services.AddSingleton<SeatMapStreamCounters>();
         services.AddSingleton<IdempotencyFilter>();
         services.AddCheckInHealthChecks(mode);
         services.AddAbuseProtection();
