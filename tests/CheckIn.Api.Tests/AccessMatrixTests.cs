@@ -57,6 +57,7 @@ public sealed partial class AccessMatrixTests(AccessMatrixHost host, ITestOutput
     private static readonly IReadOnlyDictionary<string, string> PublicOperations = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["GetSeatMap"] = "the seat map is public; a credential only adds the caller's own seats, so none of these may show the victim's",
+        ["StreamSeatMap"] = "the seat map as events, anonymous like the map: it ignores any credential and never shows whose seat is whose",
         ["CreateSession"] = "the sign-in itself (PNR + last name are its credential); takes no id",
         ["ReceivePaymentWebhook"] = "the payment provider's webhook, authenticated by its own HMAC signature; takes no id",
     };
