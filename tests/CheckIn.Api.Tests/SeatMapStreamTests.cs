@@ -127,6 +127,20 @@ public sealed class SeatMapStreamTests(ApiFixture fixture, ITestOutputHelper log
     }
 
     [Fact]
+    public async Task The_stream_opens_with_a_retry_hint()
+    {
+        var flightId = await _api.CreateFlightAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, StreamPath(flightId));
+        using var timeout = new CancellationTokenSource(EventStream.ReadTimeout);
+
+        using var response = await _api.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+
+        Assert.Equal("retry: 3000", await reader.ReadLineAsync(timeout.Token));
+        Assert.Equal("no-cache", response.Headers.CacheControl?.ToString());
+    }
+
+    [Fact]
     public async Task An_unknown_flight_is_a_404_problem()
     {
         await using var stream = await EventStream.OpenAsync(_api.Client, StreamPath(CheckInApi.NewFlightId()), token: null);
