@@ -4,12 +4,17 @@ using System.Net.Sockets;
 namespace CheckIn.Durable.Tests.Infrastructure;
 
 /// <summary>
-/// Ports nobody listens on right now, from the operating system (bind to port 0). Other test projects run at the
-/// same time with their own silos, so host processes never use fixed ports. Ports handed out once are not handed out
-/// again by this process, so two hosts of one test never collide with each other.
+/// Ports nobody listens on right now, picked below Linux's ephemeral range (32768-60999): a port the operating system
+/// hands out for port 0 is also what it gives the next outgoing connection (to PostgreSQL, Redis, another silo), so
+/// a host restarted on "its" port would find it taken and refuse to start. Other test projects run at the same time
+/// with their own silos, so host processes never use fixed ports. Ports handed out once are not handed out again by
+/// this process, so two hosts of one test never collide with each other.
 /// </summary>
 internal static class FreePorts
 {
+    private const int First = 20000;
+    private const int Last = 32000;
+
     private static readonly HashSet<int> HandedOut = [];
 
     public static int Next()
@@ -18,15 +23,32 @@ internal static class FreePorts
         {
             while (true)
             {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-                listener.Stop();
-                if (HandedOut.Add(port))
+                var port = Random.Shared.Next(First, Last);
+                if (HandedOut.Contains(port) || !IsFree(port))
                 {
-                    return port;
+                    continue;
                 }
+                HandedOut.Add(port);
+                return port;
             }
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, port);
+        try
+        {
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        finally
+        {
+            listener.Stop();
         }
     }
 }
