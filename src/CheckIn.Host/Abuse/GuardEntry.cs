@@ -22,13 +22,11 @@ public sealed class GuardEntry(ClientLimits limits)
     private const int Actions = 4; // indexed by LimitedAction (1..3)
 
     private readonly int[] _remaining = new int[Actions];
-    private readonly int[] _consumedSinceDrain = new int[Actions];
     private readonly DateTimeOffset[] _refusedUntil = new DateTimeOffset[Actions];
     private readonly AbuseRule?[] _refusedRule = new AbuseRule?[Actions];
     private readonly Dictionary<string, DateTimeOffset> _flights = new(StringComparer.Ordinal);
     private List<ClientAttempt> _unreported = [];
     private int _newFlights;
-    private int _newFlightsSinceDrain;
     private DateTimeOffset _leaseUntil;
     private DateTimeOffset _failOpenUntil;
 
@@ -87,10 +85,8 @@ public sealed class GuardEntry(ClientLimits limits)
                 return null;
             }
             _newFlights--;
-            _newFlightsSinceDrain++;
         }
         _remaining[a]--;
-        _consumedSinceDrain[a]++;
         Admitted(new ClientAttempt(action, flightId, now, true));
         return GuardDecision.Allowed;
     }
@@ -107,13 +103,11 @@ public sealed class GuardEntry(ClientLimits limits)
 
     public void RememberFlight(string flightId, DateTimeOffset at) => _flights[flightId] = at;
 
-    /// <summary>Hands the unreported attempts to a grain call; permits spent from now on are subtracted from its answer.</summary>
+    /// <summary>Hands the unreported attempts to a grain call (the caller sets <see cref="InFlight"/>: no permit is spent until its answer).</summary>
     public List<ClientAttempt> Drain()
     {
         var drained = _unreported;
         _unreported = [];
-        Array.Clear(_consumedSinceDrain);
-        _newFlightsSinceDrain = 0;
         HasRefusedUnreported = false;
         return drained;
     }
@@ -128,8 +122,8 @@ public sealed class GuardEntry(ClientLimits limits)
     }
 
     /// <summary>
-    /// Takes the grain's answer. The permits it reserved were computed from the drained attempts; any spent since the
-    /// drain were spent from the previous reservation, which the answer replaced, so they come off the new one.
+    /// Takes the grain's answer: its permits replace the previous reservation (none was spent while the call was in
+    /// flight, see <see cref="TryDecideLocally"/>).
     /// </summary>
     public void Apply(GuardAnswer answer, LimitedAction? current, DateTimeOffset now)
     {
@@ -149,9 +143,9 @@ public sealed class GuardEntry(ClientLimits limits)
         var permits = answer.Permits;
         foreach (var action in (ReadOnlySpan<LimitedAction>)[LimitedAction.SeatMapRead, LimitedAction.SeatCommand, LimitedAction.Session])
         {
-            _remaining[(int)action] = Math.Max(0, permits.For(action) - _consumedSinceDrain[(int)action]);
+            _remaining[(int)action] = Math.Max(0, permits.For(action));
         }
-        _newFlights = Math.Max(0, permits.NewFlights - _newFlightsSinceDrain);
+        _newFlights = Math.Max(0, permits.NewFlights);
         _leaseUntil = permits.ValidUntil;
     }
 
