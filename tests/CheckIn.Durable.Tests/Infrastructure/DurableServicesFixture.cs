@@ -90,15 +90,29 @@ public sealed class DurableServicesFixture : IAsyncLifetime
         return connectionString;
     }
 
+    /// <summary>
+    /// Drops the databases this run created. Cleanup is not a test: on a loaded 2-core machine a
+    /// <c>DROP DATABASE</c> waits for a checkpoint and for killed hosts' backends to exit, so each drop gets a
+    /// generous timeout, and a database that still cannot be dropped is reported on stderr and left behind
+    /// (the test server is thrown away by scripts/test.sh) rather than failing the suite after every test passed.
+    /// </summary>
     public async Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(Db.Unpooled(ServerConnectionString));
-        await connection.OpenAsync();
+        var builder = new NpgsqlConnectionStringBuilder(Db.Unpooled(ServerConnectionString)) { Timeout = 60, CommandTimeout = 300 };
         foreach (var name in _databases)
         {
-            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-            await command.ExecuteNonQueryAsync();
+            try
+            {
+                await using var connection = new NpgsqlConnection(builder.ConnectionString);
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+                await command.ExecuteNonQueryAsync();
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                await Console.Error.WriteLineAsync($"durable tests: could not drop test database {name}: {ex.Message}");
+            }
         }
     }
 
