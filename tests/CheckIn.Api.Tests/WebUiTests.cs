@@ -184,8 +184,10 @@ public static partial class BuiltPage
 /// <summary>A host whose web root is an empty folder: what a machine without Node.js builds.</summary>
 public sealed class UnbuiltUiHost : IAsyncLifetime
 {
-    private readonly string _emptyWebRoot = Directory.CreateTempSubdirectory("checkin-no-ui-").FullName;
     private WebApplicationFactory<Program> _factory = null!;
+
+    /// <summary>The host's web root: empty, unless a test puts a file there.</summary>
+    public string WebRoot { get; } = Directory.CreateTempSubdirectory("checkin-no-ui-").FullName;
 
     public HttpClient Client { get; private set; } = null!;
 
@@ -194,7 +196,7 @@ public sealed class UnbuiltUiHost : IAsyncLifetime
         _factory = new CheckInApiFactory().WithWebHostBuilder(builder =>
         {
             CheckInApiFactory.UseOwnSilo(builder);
-            builder.UseWebRoot(_emptyWebRoot);
+            builder.UseWebRoot(WebRoot);
         });
         Client = _factory.CreateContractCheckedClient();
         return Task.CompletedTask;
@@ -204,7 +206,7 @@ public sealed class UnbuiltUiHost : IAsyncLifetime
     {
         Client.Dispose();
         await _factory.DisposeAsync();
-        Directory.Delete(_emptyWebRoot, recursive: true);
+        Directory.Delete(WebRoot, recursive: true);
     }
 }
 
@@ -233,6 +235,17 @@ public sealed class WebUiNotBuiltTests(UnbuiltUiHost host) : IClassFixture<Unbui
 
         using var seatMap = await host.Client.GetAsync("/api/flights/SH101/seatmap");
         Assert.Equal(HttpStatusCode.OK, seatMap.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_file_under_api_in_the_web_root_is_never_served()
+    {
+        Directory.CreateDirectory(Path.Combine(host.WebRoot, "api"));
+        await File.WriteAllTextAsync(Path.Combine(host.WebRoot, "api", "stray.json"), "{\"not\":\"an API answer\"}");
+
+        using var response = await host.Client.GetAsync("/api/stray.json");
+
+        await ProblemAssert.IsProblemAsync(response, 404, "NOT_FOUND");
     }
 }
 
