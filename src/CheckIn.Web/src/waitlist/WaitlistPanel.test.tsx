@@ -38,7 +38,7 @@ function renderPanel(refreshKey = 0) {
   );
 }
 
-describe('WaitlistPanel', () => {
+describe('WaitlistPanel', { timeout: 30_000 }, () => {
   it('joins with cabin, position and together-with, shows the place in line, and leaves', async () => {
     const user = userEvent.setup();
     server.answers.set('/waitlist/XYZ789-1', () => ({ status: 404, body: { code: 'WAITLIST_ENTRY_NOT_FOUND', detail: 'Not on the waitlist.' } }));
