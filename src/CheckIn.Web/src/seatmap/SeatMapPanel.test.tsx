@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, render, screen, waitFor, within } from '@testing-library/preact';
+import { cleanup, configure, render, screen, waitFor, within } from '@testing-library/preact';
 import userEvent from '@testing-library/user-event';
 import type { SessionPassenger } from '../api/client';
 import type { ToastInput } from '../lib/toast';
@@ -8,6 +8,9 @@ import { testMap } from './testMap';
 import { TestServer } from './testServer';
 
 const john: SessionPassenger = { passengerId: 'ABC123-1', firstName: 'John', lastName: 'Smith', cabin: 'ECONOMY' };
+
+// A loaded machine may take more than the default 1 s to repaint; waits end as soon as the page is right.
+configure({ asyncUtilTimeout: 5_000 });
 
 let server: TestServer;
 let toasts: ToastInput[];
