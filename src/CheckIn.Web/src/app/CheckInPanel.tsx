@@ -101,6 +101,7 @@ export function CheckInPanel(props: CheckInPanelProps) {
       inFlight = false;
       if (stopped || !outcome.ok) return;
       const after = outcome.data;
+      if (after.status !== 'WAITING_FOR_PAYMENT') stopped = true;
       if (before?.status === 'WAITING_FOR_PAYMENT' && after.status !== 'WAITING_FOR_PAYMENT' && after.payment?.status === 'SUCCEEDED') {
         notify({ kind: 'success', message: 'Payment received.' });
       } else if (before?.payment?.status === 'REQUIRES_PAYMENT' && before.payment.intentId === after.payment?.intentId) {
