@@ -128,7 +128,7 @@ describe('payment', () => {
     fake.on('POST', `${CHECKIN}/payment`, () => json(200, { ...waiting, payment: paymentIntent('REQUIRES_PAYMENT', 'pi_2') }));
 
     expect(await screen.findByText('Payment failed: the payment was declined.')).toBeTruthy();
-    expect(notify).toHaveBeenCalledWith({ kind: 'error', message: 'Payment failed: the payment was declined.' });
+    expect(notify).toHaveBeenCalledWith({ kind: 'error', message: 'The payment did not go through (the payment was declined). You can try again.' });
     fake.on('GET', CHECKIN, () => json(200, { ...waiting, payment: paymentIntent('REQUIRES_PAYMENT', 'pi_2') }));
     await user.click(screen.getByRole('button', { name: 'Try payment again' }));
     const pay = await screen.findByRole('link', { name: 'Pay' });
