@@ -1,10 +1,12 @@
-import { cleanup, render, screen, waitFor, within } from '@testing-library/preact';
+import { cleanup, configure, render, screen, waitFor, within } from '@testing-library/preact';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from './App';
 import { loadSession, SESSION_KEY } from './session';
 import { checkIn, fakeApi, json, openStream, problem, sampleSession, type FakeApi } from './testing';
 
+// Generous waits: the suite runs beside other builds on 2 cores.
+configure({ asyncUtilTimeout: 5000 });
 afterEach(cleanup);
 beforeEach(() => localStorage.clear());
 
