@@ -9,7 +9,9 @@ namespace CheckIn.Bench.Scenarios;
 /// <summary>
 /// <c>seatmap-stream</c>: N anonymous subscribers to one flight's seat-map stream, then M seat changes through the
 /// API at --write-rate per second: M/2 passengers each hold a distinct seat, then release them in the same order (so
-/// a seat's two changes are M/2 commands apart and never fall into one poll of the hub). Per (change, subscriber)
+/// a seat's two changes are M/2 commands apart and never fall into one poll of the hub), each at a random point of
+/// its 1/rate slot; a release waits until the first stream showed the seat's hold (when commands fall behind their
+/// schedule, a hold and its release could otherwise fall into one poll of the hub and never show). Per (change, subscriber)
 /// pair: the command's 2xx → the event carrying the change at that subscriber (see <see cref="StreamDelivery"/>).
 /// </summary>
 internal static class SeatMapStreamScenario
@@ -19,6 +21,7 @@ internal static class SeatMapStreamScenario
     private static readonly TimeSpan FirstMapDeadline = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan SettleDeadline = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan PublishDeadline = TimeSpan.FromSeconds(10);
 
     public static async Task RunAsync(BenchContext ctx)
     {
@@ -68,14 +71,24 @@ internal static class SeatMapStreamScenario
             var from = ctx.Sampler.Now;
             var begin = Stopwatch.GetTimestamp();
             commands.OpenWindow(begin);
+            // Each command at a random point of its 1/rate slot (fixed seed): a fixed spacing would land every change at the
+            // same phase of the hub's 250 ms poll and measure one point of the lag's range instead of all of it.
+            var jitter = new Random(13);
+            var probe = new ShownSeats(subscribers[0]);
             for (var i = 0; i < plan.Count; i++)
             {
-                var due = TimeSpan.FromSeconds(i / o.WriteRate) - Stopwatch.GetElapsedTime(begin);
+                var due = TimeSpan.FromSeconds((i + jitter.NextDouble()) / o.WriteRate) - Stopwatch.GetElapsedTime(begin);
                 if (due > TimeSpan.Zero)
                 {
                     await Task.Delay(due, ctx.Cancellation);
                 }
                 var (command, slot, status) = plan[i];
+                if (command == "release")
+                {
+                    // A release sent before the hub published the seat's hold would fold both into one poll (no change
+                    // to see): wait until the first stream showed the hold.
+                    await WaitAsync(ctx, () => probe.Shows(slot.SeatNumber, "HELD") || subscribers[0].Failure is not null, PublishDeadline);
+                }
                 var start = Stopwatch.GetTimestamp();
                 var outcome = await HttpExchange.SendAsync(http, CheckInClient.SeatCommand(command, slot.FlightId, slot.SeatNumber, slot.PassengerId, slot.Token), false, ctx.Cancellation);
                 var answered = Stopwatch.GetTimestamp();
@@ -198,6 +211,26 @@ internal static class SeatMapStreamScenario
         while (!done() && Stopwatch.GetElapsedTime(started) < deadline)
         {
             await Task.Delay(20, ctx.Cancellation);
+        }
+    }
+
+    /// <summary>The (seat, status) pairs one stream has shown so far, parsed as they are asked for.</summary>
+    private sealed class ShownSeats(SeatMapSubscriber stream)
+    {
+        private readonly HashSet<(string Seat, string Status)> _shown = [];
+        private int _parsed;
+
+        public bool Shows(string seat, string status)
+        {
+            var events = stream.Events;
+            for (; _parsed < events.Count; _parsed++)
+            {
+                foreach (var (number, view) in SeatMapState.Parse(events[_parsed].Data, null).Seats)
+                {
+                    _shown.Add((number, view.Status));
+                }
+            }
+            return _shown.Contains((seat, status));
         }
     }
 }
