@@ -226,6 +226,8 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
             Assert.NotNull(stream["changeToEventMs"]?[percentile]);
         }
         Assert.True((double)stream["hostRssMb"]!["withStreams"]! > 0);
+        Assert.NotNull(stream["hostCpuAtRest"]?["withStreams"]);
+        Assert.True((double)stream["hostCpuMsPerDelivery"]! > 0);
         Assert.NotNull(json["cpu"]?["hostPercentOfOneCore"]);
         Assert.True((double)json["rssMb"]!["host"]!["max"]! > 0);
         Assert.True(json["stream"]!.AsObject().ContainsKey("hostCounters"));

@@ -35,7 +35,7 @@ internal static class SeatMapStreamScenario
         await ctx.PrimeAsync(fleet);
         var flightId = fleet.Flights[0];
 
-        var rssBefore = await SettledRssAsync(ctx);
+        var before = await QuietHostAsync(ctx);
         var connect = new OperationRecorder("subscribe");
         connect.OpenWindow(Stopwatch.GetTimestamp());
         using var streamHttp = HttpExchange.CreateClient(ctx.Target.BaseAddress, o.Subscribers + 1, Timeout.InfiniteTimeSpan);
@@ -58,7 +58,7 @@ internal static class SeatMapStreamScenario
             await WaitAsync(ctx, () => subscribers.All(s => s.LastId >= 0 || s.Failure is not null), FirstMapDeadline);
             var connectSeconds = Stopwatch.GetElapsedTime(connectStarted).TotalSeconds;
             var withoutFirstMap = subscribers.Count(s => s.LastId < 0);
-            var rssWith = await SettledRssAsync(ctx);
+            var open = await QuietHostAsync(ctx);
 
             var commands = new OperationRecorder("seat-command");
             var lag = new OperationRecorder("change-to-event");
@@ -106,7 +106,9 @@ internal static class SeatMapStreamScenario
             var streams = subscribers.Select(s => s.Events).ToList();
             var counts = StreamDelivery.Analyze(changes, streams, lag);
             ctx.Report.Add(lag, commands, connect);
-            Report(ctx, counts, lag, failed, withoutFirstMap, plan.Count, connectSeconds, rssBefore, rssWith);
+            var window = ctx.Sampler.Between(from, ctx.Sampler.Now);
+            var hostCpuMs = window.Count < 2 ? 0 : window.Average(x => x.HostCpu) / 100 * (window[^1].Seconds - window[0].Seconds) * 1000;
+            Report(ctx, counts, lag, failed, withoutFirstMap, plan.Count, connectSeconds, before, open, hostCpuMs);
         }
         finally
         {
@@ -119,7 +121,7 @@ internal static class SeatMapStreamScenario
 
     private static void Report(
         BenchContext ctx, DeliveryCounts counts, OperationRecorder lag, List<SeatMapSubscriber> failed, int withoutFirstMap, int planned,
-        double connectSeconds, double rssBefore, double rssWith)
+        double connectSeconds, HostAtRest before, HostAtRest open, double hostCpuMsWhileChanging)
     {
         var latency = lag.Summarize().LatencyMs;
         ctx.Report.Figures["stream"] = new JsonObject
@@ -147,10 +149,18 @@ internal static class SeatMapStreamScenario
             ["connectSeconds"] = Math.Round(connectSeconds, 2),
             ["hostRssMb"] = new JsonObject
             {
-                ["beforeStreams"] = Math.Round(rssBefore, 1),
-                ["withStreams"] = Math.Round(rssWith, 1),
-                ["perStreamKb"] = Math.Round((rssWith - rssBefore) * 1024 / Math.Max(1, counts.Subscribers), 1),
+                ["beforeStreams"] = Math.Round(before.RssMb, 1),
+                ["withStreams"] = Math.Round(open.RssMb, 1),
+                ["perStreamKb"] = Math.Round((open.RssMb - before.RssMb) * 1024 / Math.Max(1, counts.Subscribers), 1),
             },
+            // Host CPU (% of one core) over 3 s without changes, before and with the streams open: what idle streams cost.
+            ["hostCpuAtRest"] = new JsonObject
+            {
+                ["beforeStreams"] = Math.Round(before.CpuPercent, 1),
+                ["withStreams"] = Math.Round(open.CpuPercent, 1),
+            },
+            // Host CPU time over the changes (from the first command until every stream caught up) per delivered event.
+            ["hostCpuMsPerDelivery"] = counts.Delivered == 0 ? null : Math.Round(hostCpuMsWhileChanging / counts.Delivered, 4),
             // SeatMapStreamCounters live in the host process and no API exposes them; what the streams show of them
             // is distinctVersions (one hub change per new version) and fullMapsAfterFirst (streams that fell behind).
             ["hostCounters"] = null,
@@ -176,11 +186,15 @@ internal static class SeatMapStreamScenario
             + "hub published.");
     }
 
-    /// <summary>The host's RSS after a short pause (the sampler reads it every 500 ms).</summary>
-    private static async Task<double> SettledRssAsync(BenchContext ctx)
+    private readonly record struct HostAtRest(double RssMb, double CpuPercent);
+
+    /// <summary>The host's RSS and average CPU over 3 s in which the bench sends nothing (the sampler reads both every 500 ms).</summary>
+    private static async Task<HostAtRest> QuietHostAsync(BenchContext ctx)
     {
-        await Task.Delay(TimeSpan.FromSeconds(1.5), ctx.Cancellation);
-        return ctx.Sampler.Latest?.HostRssMb ?? 0;
+        var from = ctx.Sampler.Now;
+        await Task.Delay(TimeSpan.FromSeconds(3), ctx.Cancellation);
+        var samples = ctx.Sampler.Between(from, ctx.Sampler.Now);
+        return new HostAtRest(ctx.Sampler.Latest?.HostRssMb ?? 0, samples.Count == 0 ? 0 : samples.Average(x => x.HostCpu));
     }
 
     /// <summary>Waits until every stream reached the highest version any stream has and no new version came for a while.</summary>
