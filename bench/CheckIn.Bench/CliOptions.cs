@@ -55,7 +55,7 @@ internal sealed class CliOptions(ScenarioInfo scenario)
     private readonly Option<double?> _heldShare = new("--held-share") { Description = "scale: share of seats held." };
     private readonly Option<int?> _readsPerCommand = new("--reads-per-command") { Description = "mixed: seat map reads per seat command." };
     private readonly Option<int?> _subscribers = new("--subscribers") { Description = "seatmap-stream: open seat-map streams of the flight." };
-    private readonly Option<int?> _changes = new("--changes") { Description = "seatmap-stream: seat changes (half holds, then their releases)." };
+    private readonly Option<int?> _changes = new("--changes") { Description = "seatmap-stream: seat changes, half holds (one passenger and seat each), then their releases (at least 2; an odd number rounds down)." };
     private readonly Option<TimeSpan?> _timeout = new("--timeout") { Description = "Per-request timeout (default 30s); a timeout counts as an error.", CustomParser = Duration };
     private readonly Option<int?> _setupConcurrency = new("--setup-concurrency") { Description = "Concurrent admin requests while setting up (default 16)." };
     private readonly Option<bool> _noNginx = new("--no-nginx") { Description = "seatmap: skip the nginx comparison." };
@@ -113,6 +113,8 @@ internal sealed class CliOptions(ScenarioInfo scenario)
         Hide(_waiters, name != "waitlist");
         Hide(_writeRate, name is not ("seatmap" or "waitlist" or "seatmap-stream"));
         Hide(_subscribers, name != "seatmap-stream");
+        // One writer sends its changes one after the other; the subscribers are --subscribers.
+        Hide(_clients, name == "seatmap-stream");
         Hide(_changes, name != "seatmap-stream");
         Hide(_noNginx, name != "seatmap");
         Hide(_conditionalShare, name is not ("seatmap" or "seatmap-open" or "mixed"));
