@@ -8,11 +8,10 @@ namespace CheckIn.Bench.Scenarios;
 
 /// <summary>
 /// <c>seatmap-stream</c>: N anonymous subscribers to one flight's seat-map stream, then M seat changes through the
-/// API at --write-rate per second: M/2 passengers each hold a distinct seat, then release them in the same order (so
-/// a seat's two changes are M/2 commands apart and never fall into one poll of the hub), each at a random point of
-/// its 1/rate slot; a release waits until the first stream showed the seat's hold (when commands fall behind their
-/// schedule, a hold and its release could otherwise fall into one poll of the hub and never show). Per (change, subscriber)
-/// pair: the command's 2xx → the event carrying the change at that subscriber (see <see cref="StreamDelivery"/>).
+/// API at --write-rate per second, each at a random point of its 1/rate slot: M/2 passengers each hold a distinct
+/// seat, then release them in the same order. A release waits until the first stream showed its seat's hold: a hold
+/// and its release within one poll of the hub would show as no change at all. Per (change, subscriber) pair: the
+/// command's 2xx → the event carrying the change at that subscriber (see <see cref="StreamDelivery"/>).
 /// </summary>
 internal static class SeatMapStreamScenario
 {
