@@ -38,6 +38,8 @@ internal sealed record BenchOptions
     public double ConditionalShare { get; init; }
     public double HeldShare { get; init; }
     public int ReadsPerCommand { get; init; }
+    public int Subscribers { get; init; }
+    public int Changes { get; init; }
     public TimeSpan Timeout { get; init; }
     public int SetupConcurrency { get; init; }
     public bool NoNginx { get; init; }

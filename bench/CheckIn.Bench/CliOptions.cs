@@ -50,10 +50,12 @@ internal sealed class CliOptions(ScenarioInfo scenario)
     private readonly Option<int?> _seats = new("--seats") { Description = "contention: seats to race for; waitlist: seats freed while --waiters wait." };
     private readonly Option<int?> _holds = new("--holds") { Description = "expiry: holds to make; holds: passenger seats prepared (the run stops early if they run out)." };
     private readonly Option<int?> _waiters = new("--waiters") { Description = "waitlist: passengers waiting when the seats are freed." };
-    private readonly Option<double?> _writeRate = new("--write-rate") { Description = "seatmap: background hold/release commands per second; waitlist: releases per second of the spread phase." };
+    private readonly Option<double?> _writeRate = new("--write-rate") { Description = "seatmap: background hold/release commands per second; waitlist: releases per second of the spread phase; seatmap-stream: seat changes per second." };
     private readonly Option<double?> _conditionalShare = new("--conditional-share") { Description = "Share of seat map reads sent with If-None-Match (0-1)." };
     private readonly Option<double?> _heldShare = new("--held-share") { Description = "scale: share of seats held." };
     private readonly Option<int?> _readsPerCommand = new("--reads-per-command") { Description = "mixed: seat map reads per seat command." };
+    private readonly Option<int?> _subscribers = new("--subscribers") { Description = "seatmap-stream: open seat-map streams of the flight." };
+    private readonly Option<int?> _changes = new("--changes") { Description = "seatmap-stream: seat changes, half holds (one passenger and seat each), then their releases (at least 2; an odd number rounds down)." };
     private readonly Option<TimeSpan?> _timeout = new("--timeout") { Description = "Per-request timeout (default 30s); a timeout counts as an error.", CustomParser = Duration };
     private readonly Option<int?> _setupConcurrency = new("--setup-concurrency") { Description = "Concurrent admin requests while setting up (default 16)." };
     private readonly Option<bool> _noNginx = new("--no-nginx") { Description = "seatmap: skip the nginx comparison." };
@@ -77,6 +79,8 @@ internal sealed class CliOptions(ScenarioInfo scenario)
         _conditionalShare.Description += Default(d => d.ConditionalShare);
         _heldShare.Description += Default(d => d.HeldShare);
         _readsPerCommand.Description += Default(d => d.ReadsPerCommand);
+        _subscribers.Description += Default(d => d.Subscribers);
+        _changes.Description += Default(d => d.Changes);
         _pgbenchClients.Description += Default(d => d.PgbenchClients);
         _pgbenchScale.Description += Default(d => d.PgbenchScale);
         _rateLimits.Description += Default(d => d.RateLimits);
@@ -95,7 +99,7 @@ internal sealed class CliOptions(ScenarioInfo scenario)
         [
             _url, _adminKey, _startHost, _postgres, _redis, _hostPid, _hostDir, _holdDuration, _noRateLimits, _rateLimits, _keepDatabase, _smoke,
             _clients, _duration, _warmup, _rate, _flights, _rows, _columns, _seats, _holds, _waiters, _writeRate, _conditionalShare, _heldShare,
-            _readsPerCommand, _timeout, _setupConcurrency, _noNginx, _pgbenchClients, _pgbenchScale, _noSave, _resultsDir,
+            _readsPerCommand, _subscribers, _changes, _timeout, _setupConcurrency, _noNginx, _pgbenchClients, _pgbenchScale, _noSave, _resultsDir,
         ];
         foreach (var option in all)
         {
@@ -107,7 +111,11 @@ internal sealed class CliOptions(ScenarioInfo scenario)
         Hide(_seats, name is not ("contention" or "waitlist"));
         Hide(_holds, name is not ("holds" or "expiry"));
         Hide(_waiters, name != "waitlist");
-        Hide(_writeRate, name is not ("seatmap" or "waitlist"));
+        Hide(_writeRate, name is not ("seatmap" or "waitlist" or "seatmap-stream"));
+        Hide(_subscribers, name != "seatmap-stream");
+        // One writer sends its changes one after the other; the subscribers are --subscribers.
+        Hide(_clients, name == "seatmap-stream");
+        Hide(_changes, name != "seatmap-stream");
         Hide(_noNginx, name != "seatmap");
         Hide(_conditionalShare, name is not ("seatmap" or "seatmap-open" or "mixed"));
         Hide(_heldShare, name != "scale");
@@ -115,8 +123,8 @@ internal sealed class CliOptions(ScenarioInfo scenario)
         Hide(_pgbenchClients, name != "holds");
         Hide(_pgbenchScale, name != "holds");
         Hide(_flights, name is not ("seatmap-open" or "scale" or "mixed"));
-        Hide(_duration, name is "contention" or "expiry" or "scale" or "waitlist");
-        Hide(_warmup, name is "contention" or "expiry" or "scale" or "waitlist");
+        Hide(_duration, name is "contention" or "expiry" or "scale" or "waitlist" or "seatmap-stream");
+        Hide(_warmup, name is "contention" or "expiry" or "scale" or "waitlist" or "seatmap-stream");
         _startHost.AcceptOnlyFromAmong("embedded", "durable");
     }
 
@@ -156,6 +164,8 @@ internal sealed class CliOptions(ScenarioInfo scenario)
             ConditionalShare = p.GetValue(_conditionalShare) ?? d.ConditionalShare,
             HeldShare = p.GetValue(_heldShare) ?? d.HeldShare,
             ReadsPerCommand = p.GetValue(_readsPerCommand) ?? d.ReadsPerCommand,
+            Subscribers = p.GetValue(_subscribers) ?? d.Subscribers,
+            Changes = p.GetValue(_changes) ?? d.Changes,
             Timeout = p.GetValue(_timeout) ?? TimeSpan.FromSeconds(30),
             SetupConcurrency = p.GetValue(_setupConcurrency) ?? 16,
             NoNginx = p.GetValue(_noNginx),

@@ -19,6 +19,8 @@ internal sealed record ScenarioDefaults
     public double ConditionalShare { get; init; } = 0.5;
     public double HeldShare { get; init; } = 0.1;
     public int ReadsPerCommand { get; init; } = 100;
+    public int Subscribers { get; init; } = 1000;
+    public int Changes { get; init; } = 60;
     public TimeSpan? HoldDuration { get; init; }
 
     /// <summary>
@@ -55,6 +57,14 @@ internal static class ScenarioCatalog
             SeatMapOpenScenario.RunAsync,
             new ScenarioDefaults { Clients = 500, Rate = 5000, Flights = 100, Duration = TimeSpan.FromSeconds(30), Warmup = TimeSpan.FromSeconds(10), ConditionalShare = 0 },
             new ScenarioDefaults { Clients = 32, Rate = 200, Flights = 4, Duration = SmokeDuration, Warmup = SmokeWarmup, ConditionalShare = 0 }),
+        new("seatmap-stream",
+            "--subscribers anonymous streams (default 1,000) to one flight's GET /api/flights/{id}/seatmap/stream, then --changes seat "
+            + "changes (default 60: half the passengers hold a seat each, then release them in order) at --write-rate per second (default 2). "
+            + "Per (change, subscriber) pair: the command's 2xx -> the event carrying it at that subscriber; events received vs expected "
+            + "(a full map at or after the change's version counts), host CPU and RSS with the streams open. Targets: p99 <= 1 s, 0 missed.",
+            SeatMapStreamScenario.RunAsync,
+            new ScenarioDefaults { Subscribers = 1000, Changes = 60, WriteRate = 2 },
+            new ScenarioDefaults { Subscribers = 20, Changes = 6, WriteRate = 4 }),
         new("contention",
             "K clients (default 50) race to hold the same seat at the same instant, over --seats seats (default 200). Targets: exactly one "
             + "200 per seat, every loser 409 SEAT_UNAVAILABLE, never a 5xx or a timeout; race p99 <= 100 ms.",

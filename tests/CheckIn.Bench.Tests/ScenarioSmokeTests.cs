@@ -54,6 +54,24 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public async Task Seatmap_stream_delivers_every_change_to_every_subscriber()
+    {
+        var json = await _run.RunAsync(log, "seatmap-stream", SmokeRun.Embedded());
+
+        AssertEveryChangeReachedEverySubscriber(json);
+        AssertLimitsOff(json);
+    }
+
+    [Fact]
+    public async Task Seatmap_stream_durable_delivers_every_change_to_every_subscriber()
+    {
+        var json = await _run.RunAsync(log, "seatmap-stream", SmokeRun.Durable());
+
+        AssertEveryChangeReachedEverySubscriber(json);
+        Assert.Equal("durable", (string?)json["mode"]);
+    }
+
+    [Fact]
     public async Task Contention_has_exactly_one_winner_per_seat()
     {
         var json = await _run.RunAsync(log, "contention", SmokeRun.Embedded());
@@ -183,6 +201,36 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
     {
         Assert.Equal("off", (string?)json["options"]!["rateLimits"]);
         Assert.Equal("false", (string?)json["hostSettings"]!["CheckIn__RateLimiting__Enabled"]);
+    }
+
+    private static void AssertEveryChangeReachedEverySubscriber(JsonObject json)
+    {
+        var stream = json["stream"]!;
+        var subscribers = (int)stream["subscribers"]!;
+        var changes = (int)stream["changes"]!;
+        Assert.Equal((int)json["options"]!["subscribers"]!, subscribers);
+        Assert.True(subscribers > 1 && changes > 1, $"{subscribers} subscribers, {changes} changes");
+        Assert.Equal((int)stream["changesPlanned"]!, changes);
+        Assert.Equal(changes, (int)stream["changesPublished"]!);
+        Assert.Equal((long)subscribers * changes, (long)stream["expectedDeliveries"]!);
+        Assert.Equal((long)stream["expectedDeliveries"]!, (long)stream["delivered"]!);
+        Assert.Equal(0, (long)stream["missed"]!);
+        Assert.Equal((long)stream["delivered"]!, (long)stream["deliveredBySeatsEvent"]! + (long)stream["deliveredByFullMap"]!);
+        Assert.Equal(0, (int)stream["failedStreams"]!);
+        Assert.Equal(0, (long)stream["versionRegressions"]!);
+        Assert.Equal((long)stream["delivered"]!, (long)json["operations"]!["change-to-event"]!["count"]!);
+        Assert.Equal((long)changes, (long)json["operations"]!["seat-command"]!["count"]!);
+        Assert.Equal((long)subscribers, (long)json["operations"]!["subscribe"]!["count"]!);
+        foreach (var percentile in new[] { "p50", "p90", "p99", "p999", "max" })
+        {
+            Assert.NotNull(stream["changeToEventMs"]?[percentile]);
+        }
+        Assert.True((double)stream["hostRssMb"]!["withStreams"]! > 0);
+        Assert.NotNull(stream["hostCpuAtRest"]?["withStreams"]);
+        Assert.True((double)stream["hostCpuMsPerDelivery"]! > 0);
+        Assert.NotNull(json["cpu"]?["hostPercentOfOneCore"]);
+        Assert.True((double)json["rssMb"]!["host"]!["max"]! > 0);
+        Assert.True(json["stream"]!.AsObject().ContainsKey("hostCounters"));
     }
 
     private static void AssertEveryHoldExpired(JsonObject json)
