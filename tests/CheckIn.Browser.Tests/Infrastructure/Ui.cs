@@ -32,9 +32,13 @@ public static class Ui
     public static ILocator Seat(IPage page, string seat) =>
         Grid(page).GetByRole(AriaRole.Button, new() { NameRegex = new Regex($"^{Regex.Escape(seat)},") });
 
-    /// <summary>Waits until the seat's accessible name ends with <paramref name="state"/> ("available", "held, yours").</summary>
-    public static Task ExpectSeatAsync(IPage page, string seat, string state, LocatorAssertionsToHaveAccessibleNameOptions? options = null) =>
-        Expect(Seat(page, seat)).ToHaveAccessibleNameAsync(new Regex($"^{Regex.Escape(seat)},.*, {Regex.Escape(state)}$"), options);
+    /// <summary>Waits until the seat's accessible name is "{seat}, {features and state}" ("12A, window, held, yours").</summary>
+    public static Task ExpectSeatAsync(IPage page, string seat, string featuresAndState) =>
+        Expect(Seat(page, seat)).ToHaveAccessibleNameAsync($"{seat}, {featuresAndState}");
+
+    /// <summary>Waits until the seat's accessible name ends with its state, whatever its features ("1A, window, available").</summary>
+    public static Task ExpectSeatStateAsync(IPage page, string seat, string state) =>
+        Expect(Seat(page, seat)).ToHaveAccessibleNameAsync(new Regex($"^{Regex.Escape(seat)}, (.+, )?{Regex.Escape(state)}$"));
 
     /// <summary>The "Your seat" section.</summary>
     public static ILocator YourSeat(IPage page) => page.GetByRole(AriaRole.Region, new() { Name = "Your seat", Exact = true });
