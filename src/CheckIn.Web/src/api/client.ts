@@ -29,8 +29,8 @@ export interface TokenSource {
  * The one API client of the UI. Adds the bearer token, records the server's clock from every `Date` header
  * (for countdowns) and reports a 401 on an authenticated call to the session.
  */
-export function createApi(tokens: TokenSource, baseUrl = '') {
-  const api = createClient<paths>({ baseUrl });
+export function createApi(tokens: TokenSource, baseUrl = '', fetchImpl?: typeof fetch) {
+  const api = createClient<paths>(fetchImpl ? { baseUrl, fetch: fetchImpl } : { baseUrl });
   const auth: Middleware = {
     onRequest({ request }) {
       const token = tokens.token();
@@ -50,6 +50,18 @@ export function createApi(tokens: TokenSource, baseUrl = '') {
   };
   api.use(auth);
   return api;
+}
+
+/**
+ * A fresh `Idempotency-Key` for one passenger action (a retry of the same action reuses it). `crypto.randomUUID`
+ * exists only in secure contexts (https, localhost); elsewhere the key is built from `getRandomValues`.
+ */
+export function newIdempotencyKey(): string {
+  const c = globalThis.crypto;
+  if (typeof c?.randomUUID === 'function') return c.randomUUID();
+  const bytes = new Uint8Array(16);
+  c.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** The outcome of one call: the body, or the problem described for a person. */
