@@ -20,7 +20,7 @@ public sealed class SeatMapTests(BrowserFixture fixture, ITestOutputHelper log)
         await Ui.SignInAsync(page, booking);
         await Expect(Ui.Grid(page)).ToHaveAccessibleNameAsync($"Seat map, flight {flightId}");
         await Ui.ExpectSeatAsync(page, "3B", "middle, extra legroom, available");
-        await Ui.ExpectSeatAsync(page, "6C", "aisle, exit row, available");
+        await Ui.ExpectSeatAsync(page, "6C", "aisle, exit row, extra legroom, available");
         await Ui.ExpectSeatAsync(page, "9A", "window, blocked");
 
         await Ui.Seat(page, "4A").ClickAsync();
@@ -114,20 +114,20 @@ public sealed class SeatMapTests(BrowserFixture fixture, ITestOutputHelper log)
         await Ui.SignInAsync(annaPage, anna);
         await Ui.SignInAsync(omarPage, omar);
         await Expect(Ui.LiveIndicator(omarPage)).ToHaveTextAsync("Live");
-        await Ui.ExpectSeatAsync(omarPage, "5D", "window, available");
+        await Ui.ExpectSeatAsync(omarPage, "5D", "aisle, available");
 
         var answered = await annaPage.RunAndWaitForResponseAsync(
             () => Ui.Seat(annaPage, "5D").ClickAsync(),
             r => r.Url.EndsWith($"/seats/5D/hold", StringComparison.Ordinal) && r.Request.Method == "POST");
         var sinceAnswer = Stopwatch.StartNew();
         Assert.True(answered.Ok, $"hold answered {answered.Status}");
-        await Ui.ExpectSeatAsync(omarPage, "5D", "window, held");
+        await Ui.ExpectSeatAsync(omarPage, "5D", "aisle, held");
         var latency = sinceAnswer.Elapsed;
 
         log.WriteLine($"Hold answered in browser A -> shown as held in browser B after {latency.TotalMilliseconds:F0} ms");
         SuiteReport.Add($"live: hold answered in one browser -> shown in the other after {latency.TotalMilliseconds:F0} ms (target: within 1 s)");
         Assert.True(latency < TimeSpan.FromSeconds(1), $"the hold reached the other browser after {latency.TotalMilliseconds:F0} ms (issue: within a second)");
-        await Ui.ExpectSeatAsync(annaPage, "5D", "window, held, yours");
+        await Ui.ExpectSeatAsync(annaPage, "5D", "aisle, held, yours");
     }
 
     [Fact]

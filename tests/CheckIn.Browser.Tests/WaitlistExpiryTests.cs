@@ -28,17 +28,15 @@ public sealed class WaitlistExpiryTests(BrowserFixture fixture, ShortHoldHost sh
         await Ui.Seat(annaPage, "1A").ClickAsync();
         var held = Stopwatch.StartNew();
         await Ui.ExpectSeatStateAsync(annaPage, "1A", "held, yours");
-        await Expect(Ui.YourSeat(annaPage).GetByRole(AriaRole.Timer)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^Hold expires in 0:1\d$"));
+        await Expect(Ui.YourSeat(annaPage).GetByRole(AriaRole.Timer)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^Hold expires in 0:[0-5]\d$"));
         await Ui.ExpectSeatStateAsync(omarPage, "1A", "held");
 
-        var waitlist = omarPage.GetByRole(AriaRole.Region, new() { Name = "Waitlist", Exact = true });
-        var waitlistScope = await waitlist.CountAsync() == 1 ? waitlist : omarPage.GetByRole(AriaRole.Main);
-        await Expect(waitlistScope.GetByLabel("Cabin", new() { Exact = true })).ToBeVisibleAsync();
-        await waitlistScope.GetByLabel("Seat position", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Any" });
+        var waitlistScope = omarPage.GetByRole(AriaRole.Region, new() { Name = "Waitlist", Exact = true });
+        await Expect(waitlistScope.GetByRole(AriaRole.Combobox, new() { Name = "Cabin", Exact = true })).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("(?i)economy"));
+        await waitlistScope.GetByRole(AriaRole.Combobox, new() { Name = "Seat position", Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Any" });
         await waitlistScope.GetByRole(AriaRole.Button, new() { Name = "Join waitlist", Exact = true }).ClickAsync();
         await Expect(waitlistScope).ToContainTextAsync("Place in line: 1");
         await Expect(waitlistScope.GetByRole(AriaRole.Button, new() { Name = "Leave waitlist", Exact = true })).ToBeVisibleAsync();
-        await Ui.ExpectNoAxeViolationsAsync(omarPage, "waitlist");
 
         // Past the hold on Anna's page only: it frees the seat by its own countdown, before the server does.
         await annaPage.Clock.FastForwardAsync((long)(ShortHoldHost.HoldDuration + TimeSpan.FromSeconds(1)).TotalMilliseconds);
@@ -53,5 +51,6 @@ public sealed class WaitlistExpiryTests(BrowserFixture fixture, ShortHoldHost sh
         await Expect(waitlistScope).ToContainTextAsync("Seat 1A assigned");
         await Ui.ExpectSeatStateAsync(omarPage, "1A", "yours");
         await Ui.ExpectNoAxeViolationsAsync(omarPage, "waitlist with a seat assigned");
+        await Ui.ExpectNoAxeViolationsAsync(annaPage, "seat map after a hold expired");
     }
 }

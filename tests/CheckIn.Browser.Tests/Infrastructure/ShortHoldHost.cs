@@ -6,7 +6,7 @@ namespace CheckIn.Browser.Tests.Infrastructure;
 /// </summary>
 public sealed class ShortHoldHost : IAsyncLifetime
 {
-    public static readonly TimeSpan HoldDuration = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan HoldDuration = TimeSpan.FromSeconds(30);
 
     public BrowserHost Host { get; } = new(HoldDuration);
 

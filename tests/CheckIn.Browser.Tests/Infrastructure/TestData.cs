@@ -27,7 +27,7 @@ public sealed class TestData(Uri baseAddress)
     public HttpClient Http { get; } = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>
-    /// A small cabin like the demo's: Business rows 1-2 (A C | D F), Economy rows 3-9 (A B C | D E F), exit row 6,
+    /// A small cabin like the demo's: Business rows 1-2 (A C | D F), Economy rows 3-9 (A B C | D E F), exit row 6 (extra legroom too, as the server gives exit rows),
     /// extra legroom row 3, 9A blocked; or, with <paramref name="economySeats"/>, one Economy row of that many seats.
     /// </summary>
     public async Task<string> CreateFlightAsync(string? economySeats = null)
