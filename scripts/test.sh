@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command: starts throwaway PostgreSQL and Redis on 127.0.0.1 (installing Redis if missing),
-# builds the solution, runs every test project, stops the services, and ends with "N passed, N failed".
-# Exits non-zero when anything fails, including a missing service (never a skipped test).
+# installs Chromium for the browser tests if missing, builds the solution (which builds the passenger UI), runs the
+# UI's Vitest suite and every test project, stops the services, and ends with "N passed, N failed" (both suites).
+# Exits non-zero when anything fails, including a missing service, Chromium or Node.js (never a skipped test).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,11 +39,70 @@ for tool in nginx:nginx-light wrk:wrk; do
   fi
 done
 
+# Failures found before any test runs (a tool that could not be installed); added to the final count.
+setup_failed=0
+
+# The browser tests (tests/CheckIn.Browser.Tests) drive Debian's Chromium; without it they cannot pass.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "==> installing chromium for the browser tests"
+  if ! { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=900 chromium >/dev/null; }; then
+    echo "test.sh: could not install chromium (apt-get install chromium), needed by tests/CheckIn.Browser.Tests" >&2
+    setup_failed=$((setup_failed + 1))
+  fi
+fi
+
+# The passenger UI (src/CheckIn.Web) is built by the host's build and tested with Vitest: both need Node.js 20.19+.
+node_ok=0
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "test.sh: Node.js 20.19+ and npm are needed to build and test the passenger UI (install them, e.g. apt-get install nodejs npm, or from nodejs.org)" >&2
+  setup_failed=$((setup_failed + 1))
+elif ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+  echo "test.sh: Node.js $(node --version) is too old: the passenger UI needs 20.19 or later" >&2
+  setup_failed=$((setup_failed + 1))
+else
+  node_ok=1
+fi
+
 echo "==> building"
 if ! dotnet build Orleans.CheckIn.sln -c Debug -nologo -v quiet; then
   echo "test.sh: build failed" >&2
   echo "0 passed, 1 failed"
   exit 1
+fi
+
+# The UI's own tests first (seconds); their counts join the .NET ones below.
+vitest_passed=0
+vitest_failed=0
+if [ "$node_ok" -eq 1 ]; then
+  echo "==> running the UI's Vitest suite"
+  mkdir -p "$work/results"
+  junit="$work/results/vitest-junit.xml"
+  (
+    cd "$root/src/CheckIn.Web" || exit 1
+    if [ ! -d node_modules ]; then
+      npm ci --no-audit --no-fund >/dev/null || exit 1
+    fi
+    npx vitest run --reporter=default --reporter=junit --outputFile="$junit"
+  )
+  vitest_status=$?
+  if [ -f "$junit" ]; then
+    totals=$(grep -o '<testsuites [^>]*>' "$junit" | head -n 1)
+    t=$(echo "$totals" | sed -n 's/.* tests="\([0-9]*\)".*/\1/p')
+    f=$(echo "$totals" | sed -n 's/.* failures="\([0-9]*\)".*/\1/p')
+    e=$(echo "$totals" | sed -n 's/.* errors="\([0-9]*\)".*/\1/p')
+    skipped=$(grep -o '<testsuite [^>]*>' "$junit" | sed -n 's/.* skipped="\([0-9]*\)".*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+    vitest_failed=$(( ${f:-0} + ${e:-0} ))
+    vitest_passed=$(( ${t:-0} - vitest_failed - skipped ))
+  fi
+  if [ "$vitest_status" -ne 0 ] && [ "$vitest_failed" -eq 0 ]; then
+    # npm ci failed, a test file did not load, or no report was written: count it.
+    vitest_failed=1
+  fi
+  if [ "$vitest_passed" -eq 0 ] && [ "$vitest_failed" -eq 0 ]; then
+    echo "test.sh: the Vitest suite reported no tests" >&2
+    vitest_failed=1
+  fi
+  echo "==> Vitest: $vitest_passed passed, $vitest_failed failed"
 fi
 
 echo "==> running tests"
@@ -73,6 +133,8 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # A test host that crashed reports no failed test but a non-zero exit: count it.
   failed=1
 fi
+passed=$((passed + vitest_passed))
+failed=$((failed + vitest_failed + setup_failed))
 echo "==> finished in $(( $(date +%s) - started )) s"
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -25,6 +25,7 @@ internal static partial class ApiSetup
 
         services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
         services.AddOptions<SecurityHeadersOptions>();
+        services.AddCheckInWebUi();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddExceptionHandler<ExceptionProblems>();
@@ -82,6 +83,8 @@ internal static partial class ApiSetup
             };
             await problem.ExecuteAsync(http);
         });
+        // The passenger UI's files: before abuse protection, authentication and the id checks, which are for /api.
+        app.UseCheckInWebUi();
         // Before authentication and the admin key check: a blocked client is refused before anything reads its request.
         app.UseAbuseProtection();
         app.UseDashboardAccess(app.Services.GetRequiredService<RunMode>());
@@ -147,6 +150,6 @@ internal sealed partial class StartupBanner(IServer server, IHostApplicationLife
     [LoggerMessage(Level = LogLevel.Warning, Message = "The Orleans Dashboard at {Dashboard} is open to anyone in embedded mode (grain state, and the live log unless CheckIn__Dashboard__ShowLogs=false); in durable mode it asks for the admin key.")]
     private static partial void LogOpenDashboard(ILogger logger, string dashboard);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Orleans.CheckIn is running in {Mode} mode. API: {Url}/api  Swagger UI: {Url}/docs  Dashboard: {Url}/dashboard  Health: {Url}/health/ready")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Orleans.CheckIn is running in {Mode} mode. Passenger UI: {Url}/  API: {Url}/api  Swagger UI: {Url}/docs  Dashboard: {Url}/dashboard  Health: {Url}/health/ready")]
     private static partial void LogReady(ILogger logger, string mode, string url);
 }

@@ -6,10 +6,10 @@ namespace CheckIn.Host.Hosting;
 /// <summary>
 /// Which <c>Content-Security-Policy</c> a response gets. API answers (JSON, problems, health, images) are never
 /// documents a browser should run anything from: <see cref="ApiPolicy"/>. Pages that run their own scripts get a
-/// policy of their own by path prefix in <see cref="PagePolicies"/>: Swagger UI and the Orleans Dashboard only
-/// forbid framing (their bundled scripts and inline styles were not verified under a script-restricting policy).
-/// The passenger UI registers its policy here (<c>services.Configure&lt;SecurityHeadersOptions&gt;(o =&gt;
-/// o.PagePolicies["/app"] = "...")</c>).
+/// policy of their own: by exact path in <see cref="ExactPagePolicies"/> (the passenger UI's <c>/</c> and
+/// <c>/index.html</c>, registered by <see cref="WebUi"/>: a prefix <c>/</c> would swallow the whole API), else by
+/// path prefix in <see cref="PagePolicies"/>: Swagger UI and the Orleans Dashboard only forbid framing (their bundled
+/// scripts and inline styles were not verified under a script-restricting policy).
 /// </summary>
 public sealed class SecurityHeadersOptions
 {
@@ -23,9 +23,16 @@ public sealed class SecurityHeadersOptions
         ["/dashboard"] = FramingOnlyPolicy,
     };
 
+    /// <summary>Exact path → policy (case-insensitive); wins over <see cref="PagePolicies"/>.</summary>
+    public Dictionary<string, string> ExactPagePolicies { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The policy for a request path.</summary>
     public string PolicyFor(PathString path)
     {
+        if (path.HasValue && ExactPagePolicies.TryGetValue(path.Value!, out var exact))
+        {
+            return exact;
+        }
         var best = "";
         var policy = ApiPolicy;
         foreach (var (prefix, value) in PagePolicies)

@@ -88,6 +88,11 @@ export interface StreamOptions {
   /** First reconnect delay when the server sent no `retry:` (ms). */
   initialDelayMs?: number;
   maxDelayMs?: number;
+  /**
+   * A stream that delivers nothing (not even the server's 15 s keep-alive comment) for this long is taken for a
+   * dead connection (a network change without a reset can leave a read hanging for minutes) and reopened.
+   */
+  idleTimeoutMs?: number;
   random?: () => number;
   setTimeout?: (fn: () => void, ms: number) => unknown;
   clearTimeout?: (handle: unknown) => void;
@@ -115,12 +120,14 @@ export function openEventStream(options: StreamOptions): EventStream {
   const schedule = options.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms));
   const cancel = options.clearTimeout ?? ((h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>));
   const maxDelay = options.maxDelayMs ?? 30_000;
+  const idleTimeout = options.idleTimeoutMs ?? 45_000;
   let lastId: string | undefined;
   let serverRetry: number | undefined;
   let failures = 0;
   let closed = false;
   let controller: AbortController | undefined;
   let timer: unknown;
+  let watchdog: unknown;
 
   const retryLater = (problem?: ProblemInfo) => {
     if (closed) return;
@@ -165,11 +172,18 @@ export function openEventStream(options: StreamOptions): EventStream {
     }
     const parser = new SseParser();
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    const connection = controller;
+    const watch = () => {
+      cancel(watchdog);
+      watchdog = schedule(() => connection.abort(), idleTimeout);
+    };
     let opened = false;
     try {
+      watch();
       for (;;) {
-        const { value, done } = await reader.read();
+        const { value, done } = await Promise.race([reader.read(), aborted(connection.signal)]);
         if (done) break;
+        watch();
         if (!opened) {
           opened = true;
           failures = 0;
@@ -182,8 +196,10 @@ export function openEventStream(options: StreamOptions): EventStream {
         if (parser.retryMs !== undefined) serverRetry = parser.retryMs;
       }
     } catch {
-      // Dropped connection or close(): handled below.
+      // Dropped connection, idle timeout or close(): handled below.
     }
+    cancel(watchdog);
+    void reader.cancel().catch(() => undefined);
     if (!closed) retryLater();
   };
 
@@ -192,9 +208,18 @@ export function openEventStream(options: StreamOptions): EventStream {
     close() {
       closed = true;
       cancel(timer);
+      cancel(watchdog);
       controller?.abort();
       options.onState?.('closed');
     },
     lastEventId: () => lastId,
   };
+}
+
+/** Settles (rejects) when the signal aborts, so a read that hangs on a dead connection can be given up. */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }

@@ -122,11 +122,14 @@ export function SeatMapPanel(props: SeatMapPanelProps) {
   const now = serverClock.now();
   const nameOf = (passengerId: string) => fullName(passengers.find((p) => p.passengerId === passengerId));
 
+  const inFlight = useRef<string | undefined>(undefined);
   const command = async (kind: SeatCommand, seatNumber: string, passengerId: string) => {
-    if (busy) {
-      say(`Please wait: seat ${busy} is being updated.`);
+    // One command at a time (a ref, not the state, so a quick second Enter before the repaint is caught too).
+    if (inFlight.current) {
+      say(`Please wait: seat ${inFlight.current} is being updated.`);
       return;
     }
+    inFlight.current = seatNumber;
     setBusy(seatNumber);
     const request = {
       params: { path: { flightId, seatNumber }, header: { 'Idempotency-Key': newIdempotencyKey() } },
@@ -140,6 +143,7 @@ export function SeatMapPanel(props: SeatMapPanelProps) {
           : api.POST('/api/flights/{flightId}/seats/{seatNumber}/release', request),
     );
     counters.current.commands++;
+    inFlight.current = undefined;
     setBusy(undefined);
     if (outcome.ok) {
       model.applyAnswer(kind, passengerId, outcome.data, serverClock.now());
@@ -164,8 +168,8 @@ export function SeatMapPanel(props: SeatMapPanelProps) {
 
   const act = (seatNumber: string) => {
     const cell = cellView(seatNumber);
-    if (busy) {
-      say(`Please wait: seat ${busy} is being updated.`);
+    if (inFlight.current) {
+      say(`Please wait: seat ${inFlight.current} is being updated.`);
       return;
     }
     if (cell.state === 'available') {
@@ -192,13 +196,6 @@ export function SeatMapPanel(props: SeatMapPanelProps) {
           {liveWords[live]}
         </p>
       </div>
-      <YourSeatSection
-        passengers={passengers}
-        yours={yours}
-        now={now}
-        busy={busy !== undefined}
-        onCommand={(kind, seat) => void command(kind, seat.seatNumber, seat.passengerId)}
-      />
       <Legend />
       {unavailable ? (
         <p class="seatmap-unavailable">The seat map cannot be shown: {unavailable}</p>
@@ -212,6 +209,13 @@ export function SeatMapPanel(props: SeatMapPanelProps) {
       <p role="status" class="seatmap-hint">
         <span key={hint.n}>{hint.text}</span>
       </p>
+      <YourSeatSection
+        passengers={passengers}
+        yours={yours}
+        now={now}
+        busy={busy !== undefined}
+        onCommand={(kind, seat) => void command(kind, seat.seatNumber, seat.passengerId)}
+      />
     </section>
   );
 }
