@@ -26,8 +26,8 @@ public sealed class ScreenshotTests(BrowserFixture fixture, ITestOutputHelper lo
             : Path.Combine(Path.GetTempPath(), $"checkin-screenshots-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
         // The demo flight SH101 is this test's alone in the suite: John Smith on the desktop, Alice Jones on the phone.
-        await CaptureAsync(Viewport.Desktop, "ABC123", "Smith", "12A", "John Smith", folder);
-        await CaptureAsync(Viewport.Phone, "XYZ789", "Jones", "14C", "Alice Jones", folder);
+        await CaptureAsync(Viewport.Desktop, "ABC123", "Smith", "26C", "John Smith", folder);
+        await CaptureAsync(Viewport.Phone, "XYZ789", "Jones", "28D", "Alice Jones", folder);
 
         string[] expected = ["signin", "seatmap-hold", "checkin-payment-due", "boarding-pass"];
         foreach (var name in expected.SelectMany(s => new[] { $"{s}-desktop.png", $"{s}-phone.png" }))
@@ -45,9 +45,15 @@ public sealed class ScreenshotTests(BrowserFixture fixture, ITestOutputHelper lo
         await using var context = await fixture.NewContextAsync(viewport);
         var page = await context.NewPageAsync();
         await page.EmulateMediaAsync(new() { ReducedMotion = ReducedMotion.Reduce });
-        async Task Shot(string screen, ILocator focus)
+        async Task Shot(string screen, ILocator focus, string block = "start")
         {
-            await focus.ScrollIntoViewIfNeededAsync();
+            // The screen itself, not the toasts that its steps left.
+            var dismiss = Ui.Toasts(page).GetByRole(AriaRole.Button, new() { Name = "Dismiss", Exact = true });
+            while (await dismiss.CountAsync() > 0)
+            {
+                await dismiss.First.ClickAsync();
+            }
+            await focus.EvaluateAsync("(e, block) => e.scrollIntoView({ block })", block);
             await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{screen}-{viewport.Name}.png"), Animations = ScreenshotAnimations.Disabled });
         }
 
@@ -61,7 +67,9 @@ public sealed class ScreenshotTests(BrowserFixture fixture, ITestOutputHelper lo
 
         await Ui.Seat(page, seat).ClickAsync();
         await Ui.ExpectSeatStateAsync(page, seat, "held, yours");
-        await Shot("seatmap-hold", Ui.Seat(page, seat));
+        await Expect(Ui.YourSeat(page).GetByRole(AriaRole.Timer)).ToBeVisibleAsync();
+        // Bottom-aligned: the held seat (a back row) above, its countdown and buttons below.
+        await Shot("seatmap-hold", Ui.YourSeat(page), "end");
 
         await Ui.YourSeat(page).GetByRole(AriaRole.Button, new() { Name = $"Confirm seat {seat}", Exact = true }).ClickAsync();
         await Ui.ExpectSeatStateAsync(page, seat, "confirmed, yours");
@@ -70,9 +78,8 @@ public sealed class ScreenshotTests(BrowserFixture fixture, ITestOutputHelper lo
         await fixture.Data.SetBagWeightAsync(bagTag, 28.5m);
         await page.GetByLabel("Bag tag", new() { Exact = true }).FillAsync(bagTag);
         await page.GetByRole(AriaRole.Button, new() { Name = "Add bag", Exact = true }).ClickAsync();
-        var due = page.GetByText("Payment due: EUR 50.00");
-        await Expect(due).ToBeVisibleAsync();
-        await Shot("checkin-payment-due", due);
+        await Expect(page.GetByText("Payment due: EUR 50.00")).ToBeVisibleAsync();
+        await Shot("checkin-payment-due", page.GetByRole(AriaRole.Heading, new() { Name = "Check-in", Exact = true }));
 
         var payment = await page.RunAndWaitForPopupAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Pay", Exact = true }).ClickAsync());
         await payment.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Pay ") }).ClickAsync();
