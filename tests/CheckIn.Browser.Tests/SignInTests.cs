@@ -59,6 +59,38 @@ public sealed class SignInTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task When_the_token_expires_a_dialog_asks_to_sign_in_again_over_the_screen_which_stays_as_it_was()
+    {
+        var flightId = await fixture.Data.CreateFlightAsync();
+        var booking = await fixture.Data.CreateBookingAsync(flightId, "Keller", "Anna", "Ben");
+        await using var context = await fixture.NewContextAsync(Viewport.Desktop);
+        var page = await context.NewPageAsync();
+        // The page's clock runs ahead of the token's lifetime (one hour); the server's does not move.
+        await page.Clock.InstallAsync();
+        await Ui.SignInAsync(page, booking);
+        await page.GetByRole(AriaRole.Radio, new() { Name = "Ben Keller", Exact = true }).CheckAsync();
+        await Ui.Seat(page, "5B").ClickAsync();
+        await Ui.YourSeat(page).GetByRole(AriaRole.Button, new() { Name = "Confirm seat 5B", Exact = true }).ClickAsync();
+        await Ui.ExpectSeatStateAsync(page, "5B", "confirmed, yours");
+
+        await page.Clock.FastForwardAsync((long)TimeSpan.FromMinutes(61).TotalMilliseconds);
+
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Your session has ended", Exact = true });
+        await Expect(dialog).ToBeVisibleAsync();
+        await Expect(dialog.GetByLabel("PNR", new() { Exact = true })).ToHaveValueAsync(booking.Pnr);
+        await Ui.ExpectNoAxeViolationsAsync(page, "session ended");
+        // Back to the server's time (which did not move), so the new token is not already past on the page's clock.
+        await page.Clock.SetSystemTimeAsync(DateTime.UtcNow);
+        await dialog.GetByLabel("Last name", new() { Exact = true }).FillAsync(booking.LastName);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Find booking", Exact = true }).ClickAsync();
+
+        await Expect(dialog).ToBeHiddenAsync();
+        await Expect(page.GetByRole(AriaRole.Radio, new() { Name = "Ben Keller", Exact = true })).ToBeCheckedAsync();
+        await Expect(Ui.YourSeat(page)).ToContainTextAsync("Ben Keller: seat 5B confirmed");
+        await Ui.ExpectSeatStateAsync(page, "5B", "confirmed, yours");
+    }
+
+    [Fact]
     public async Task Use_demo_booking_fills_in_the_demo_PNR_and_name_without_signing_in()
     {
         await using var context = await fixture.NewContextAsync(Viewport.Desktop);
