@@ -23,6 +23,7 @@ internal static partial class WebUi
 
     private const string IndexPath = "/index.html";
     private const string AssetsPath = "/assets";
+    private const string ApiPath = "/api";
 
     private static readonly byte[] NotBuiltPage = Encoding.UTF8.GetBytes($"""
         <!doctype html>
@@ -80,12 +81,13 @@ internal static partial class WebUi
             }
             return next(context);
         });
-        return app.UseStaticFiles(new StaticFileOptions
+        // Never under /api: an API path is answered by the API (or its 404 problem), whatever lies in the web root.
+        return app.UseWhen(static context => !context.Request.Path.StartsWithSegments(ApiPath), branch => branch.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = files,
             OnPrepareResponse = static file => file.Context.Response.Headers.CacheControl =
                 file.Context.Request.Path.StartsWithSegments(AssetsPath) ? AssetCacheControl : IndexCacheControl,
-        });
+        }));
     }
 
     /// <summary>The paths that are the UI's alone: the page and its hashed assets (anything else falls through to the API's 404).</summary>

@@ -1,10 +1,12 @@
-import { cleanup, render, screen, waitFor, within } from '@testing-library/preact';
+import { cleanup, configure, render, screen, waitFor, within } from '@testing-library/preact';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from './App';
 import { loadSession, SESSION_KEY } from './session';
 import { checkIn, fakeApi, json, openStream, problem, sampleSession, type FakeApi } from './testing';
 
+// Generous waits: the suite runs beside other builds on 2 cores.
+configure({ asyncUtilTimeout: 5000 });
 afterEach(cleanup);
 beforeEach(() => localStorage.clear());
 
@@ -62,14 +64,14 @@ describe('App session', () => {
   it('when the token expires, a dialog asks to sign in again over the screen, which stays as it was', async () => {
     const fake = fakeApi();
     booking(fake);
-    localStorage.setItem(SESSION_KEY, JSON.stringify(sampleSession(new Date(Date.now() + 400).toISOString())));
+    localStorage.setItem(SESSION_KEY, JSON.stringify(sampleSession(new Date(Date.now() + 1500).toISOString())));
     const renewed = sampleSession(inAnHour(), 'token-2');
     fake.on('POST', '/api/sessions', () => json(201, renewed));
     const user = userEvent.setup();
     render(<App storage={localStorage} fetch={fake.fetch} baseUrl="http://localhost" />);
     await user.click(screen.getByRole('radio', { name: 'Jane Smith' }));
 
-    const dialog = await screen.findByRole('dialog', { name: 'Your session has ended' }, { timeout: 3000 });
+    const dialog = await screen.findByRole('dialog', { name: 'Your session has ended' }, { timeout: 10_000 });
     expect((within(dialog).getByLabelText('PNR') as HTMLInputElement).value).toBe('ABC123');
     // The screen behind is unchanged: still the booking, Jane still the active passenger.
     expect(screen.getByRole('heading', { level: 1, name: 'Booking ABC123', hidden: true })).toBeTruthy();

@@ -28,7 +28,7 @@ export interface AppProps {
  * The app shell: sign-in, the booking screen, the "session has ended" dialog over whatever is on screen, the
  * booking's notification stream and the toasts.
  */
-export function App({ storage = window.localStorage, fetch: fetchImpl, baseUrl = '', pollMs }: AppProps) {
+export function App({ storage = browserStorage(), fetch: fetchImpl, baseUrl = '', pollMs }: AppProps) {
   const [session, setSession] = useState<Session | undefined>(() => loadSession(storage, serverClock.now()));
   const [ended, setEnded] = useState(false);
   const [refreshKey, setRefreshKey] = useState(0);
@@ -145,6 +145,27 @@ export function App({ storage = window.localStorage, fetch: fetchImpl, baseUrl =
       <Toasts toasts={toasts} dismiss={dismiss} />
     </>
   );
+}
+
+/** localStorage, or a memory stand-in where the browser refuses it (storage disabled): the UI still works. */
+function browserStorage(): Storage {
+  try {
+    const s = window.localStorage;
+    s.getItem('checkin.session');
+    return s;
+  } catch {
+    const items = new Map<string, string>();
+    return {
+      get length() {
+        return items.size;
+      },
+      clear: () => items.clear(),
+      getItem: (k) => items.get(k) ?? null,
+      key: (i) => [...items.keys()][i] ?? null,
+      removeItem: (k) => void items.delete(k),
+      setItem: (k, v) => void items.set(k, String(v)),
+    };
+  }
 }
 
 function SiteHeader({ children }: { children?: ComponentChildren }) {

@@ -1,4 +1,4 @@
-import { cleanup, render, screen, waitFor, within } from '@testing-library/preact';
+import { cleanup, configure, render, screen, waitFor, within } from '@testing-library/preact';
 import userEvent from '@testing-library/user-event';
 import { useCallback, useState } from 'preact/hooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -7,6 +7,8 @@ import type { Notify } from '../lib/toast';
 import { CheckInPanel, checkInProblemMessage } from './CheckInPanel';
 import { checkIn, fakeApi, json, passengers, paymentIntent, problem } from './testing';
 
+// Generous waits: the suite runs beside other builds on 2 cores.
+configure({ asyncUtilTimeout: 5000 });
 afterEach(cleanup);
 
 const CHECKIN = '/api/flights/SH101/check-ins/ABC123-1';
@@ -128,7 +130,7 @@ describe('payment', () => {
     fake.on('POST', `${CHECKIN}/payment`, () => json(200, { ...waiting, payment: paymentIntent('REQUIRES_PAYMENT', 'pi_2') }));
 
     expect(await screen.findByText('Payment failed: the payment was declined.')).toBeTruthy();
-    expect(notify).toHaveBeenCalledWith({ kind: 'error', message: 'Payment failed: the payment was declined.' });
+    expect(notify).toHaveBeenCalledWith({ kind: 'error', message: 'The payment did not go through (the payment was declined). You can try again.' });
     fake.on('GET', CHECKIN, () => json(200, { ...waiting, payment: paymentIntent('REQUIRES_PAYMENT', 'pi_2') }));
     await user.click(screen.getByRole('button', { name: 'Try payment again' }));
     const pay = await screen.findByRole('link', { name: 'Pay' });

@@ -106,7 +106,8 @@ export function CheckInPanel(props: CheckInPanelProps) {
         notify({ kind: 'success', message: 'Payment received.' });
       } else if (before?.payment?.status === 'REQUIRES_PAYMENT' && before.payment.intentId === after.payment?.intentId) {
         const why = paymentFailure(after.payment);
-        if (why) notify({ kind: 'error', message: `Payment failed: ${why}.` });
+        // Worded apart from the panel's "Payment failed: …" line, so each text names one element.
+        if (why) notify({ kind: 'error', message: `The payment did not go through (${why}). You can try again.` });
       }
       onCheckIns([after]);
     };

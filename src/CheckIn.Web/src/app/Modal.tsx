@@ -16,6 +16,7 @@ export interface ModalProps {
  */
 export function Modal({ labelledBy, onCancel, children, class: className }: ModalProps) {
   const ref = useRef<HTMLDialogElement>(null);
+  const unmounting = useRef(false);
 
   useLayoutEffect(() => {
     const dialog = ref.current;
@@ -33,6 +34,7 @@ export function Modal({ labelledBy, onCancel, children, class: className }: Moda
       }
     }
     return () => {
+      unmounting.current = true;
       if (typeof dialog.close === 'function' && dialog.open) dialog.close();
       if (opener?.isConnected) opener.focus();
     };
@@ -47,6 +49,14 @@ export function Modal({ labelledBy, onCancel, children, class: className }: Moda
       onCancel={(e) => {
         e.preventDefault();
         onCancel?.();
+      }}
+      onClose={() => {
+        // The browser may close a modal without a cancellable event (Chrome: Escape pressed twice). A dialog that
+        // must stay (no onCancel) opens again; otherwise closing counts as cancelling.
+        const dialog = ref.current;
+        if (unmounting.current || !dialog) return;
+        if (onCancel) onCancel();
+        else if (dialog.isConnected && !dialog.open && typeof dialog.showModal === 'function') dialog.showModal();
       }}
     >
       {children}

@@ -1,10 +1,12 @@
-import { cleanup, render, screen, waitFor } from '@testing-library/preact';
+import { cleanup, configure, render, screen, waitFor } from '@testing-library/preact';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApi } from '../api/client';
 import { SignInForm } from './SignInForm';
 import { fakeApi, json, problem, sampleSession } from './testing';
 
+// Generous waits: the suite runs beside other builds on 2 cores.
+configure({ asyncUtilTimeout: 5000 });
 afterEach(cleanup);
 
 function setup() {

@@ -1,9 +1,11 @@
-import { act, cleanup, render, screen } from '@testing-library/preact';
+import { act, cleanup, configure, render, screen } from '@testing-library/preact';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Notify } from '../lib/toast';
 import { Toasts, useToasts } from './Toasts';
 
+// Generous waits: the suite runs beside other builds on 2 cores.
+configure({ asyncUtilTimeout: 5000 });
 afterEach(cleanup);
 
 let notify: Notify = () => {};

@@ -63,8 +63,9 @@ function harness() {
       drop: () => controller.error(new TypeError('connection reset')),
     };
   };
-  const open = () =>
+  const open = (idleTimeoutMs?: number) =>
     openEventStream({
+      ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
       url: '/api/flights/SH101/seatmap/stream',
       fetch,
       onEvent: (e) => events.push(e),
@@ -166,7 +167,7 @@ describe('openEventStream', () => {
     const h = harness();
     const first = h.stream();
     h.answers.push(first.response);
-    h.open();
+    h.open(45_000);
     await settle();
     first.send('retry: 3000\n\nid: 7\nevent: seatmap\ndata: {}\n\n');
     await settle();
@@ -181,6 +182,18 @@ describe('openEventStream', () => {
     await h.runNextTimer(3000);
     expect(h.requests).toHaveLength(2);
     expect(h.requests[1]!.headers['Last-Event-ID']).toBe('7');
+  });
+
+  it('keeps a quiet stream without keep-alives (no idle timeout asked for) open', async () => {
+    const h = harness();
+    const s = h.stream();
+    h.answers.push(s.response);
+    h.open();
+    await settle();
+    s.send('data: x\n\n');
+    await settle();
+    expect(h.timers).toEqual([]);
+    expect(h.requests).toHaveLength(1);
   });
 
   it('stops reconnecting once closed', async () => {

@@ -89,8 +89,10 @@ export interface StreamOptions {
   initialDelayMs?: number;
   maxDelayMs?: number;
   /**
-   * A stream that delivers nothing (not even the server's 15 s keep-alive comment) for this long is taken for a
-   * dead connection (a network change without a reset can leave a read hanging for minutes) and reopened.
+   * For streams whose server sends keep-alive comments (the seat-map stream: every 15 s): a stream that delivers
+   * nothing for this long is taken for a dead connection (a network change without a reset can leave a read
+   * hanging for minutes) and reopened. Off when absent: a stream without keep-alives (notifications) may be
+   * silent for hours.
    */
   idleTimeoutMs?: number;
   random?: () => number;
@@ -120,7 +122,7 @@ export function openEventStream(options: StreamOptions): EventStream {
   const schedule = options.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms));
   const cancel = options.clearTimeout ?? ((h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>));
   const maxDelay = options.maxDelayMs ?? 30_000;
-  const idleTimeout = options.idleTimeoutMs ?? 45_000;
+  const idleTimeout = options.idleTimeoutMs;
   let lastId: string | undefined;
   let serverRetry: number | undefined;
   let failures = 0;
@@ -174,6 +176,7 @@ export function openEventStream(options: StreamOptions): EventStream {
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     const connection = controller;
     const watch = () => {
+      if (idleTimeout === undefined) return;
       cancel(watchdog);
       watchdog = schedule(() => connection.abort(), idleTimeout);
     };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, render, screen, waitFor, within } from '@testing-library/preact';
+import { cleanup, configure, render, screen, waitFor, within } from '@testing-library/preact';
 import userEvent from '@testing-library/user-event';
 import type { SessionPassenger } from '../api/client';
 import type { ToastInput } from '../lib/toast';
@@ -8,6 +8,9 @@ import { testMap } from './testMap';
 import { TestServer } from './testServer';
 
 const john: SessionPassenger = { passengerId: 'ABC123-1', firstName: 'John', lastName: 'Smith', cabin: 'ECONOMY' };
+
+// A loaded machine may take more than the default 1 s to repaint; waits end as soon as the page is right.
+configure({ asyncUtilTimeout: 5_000 });
 
 let server: TestServer;
 let toasts: ToastInput[];
@@ -43,7 +46,8 @@ async function renderPanel() {
 
 const seat = (name: string) => screen.getByRole('button', { name });
 
-describe('SeatMapPanel', () => {
+// Generous per-test limits: a loaded 2-core machine renders the 170-seat grid slowly; nothing here asserts a duration.
+describe('SeatMapPanel', { timeout: 30_000 }, () => {
   it('is one tab stop; arrow keys, Home and End move focus between seats and skip gaps', async () => {
     const user = userEvent.setup();
     const grid = await renderPanel();
@@ -130,5 +134,36 @@ describe('SeatMapPanel', () => {
     await user.keyboard(' ');
     await waitFor(() => expect(button.getAttribute('aria-label')).toBe('1A, window, confirmed, yours'));
     expect(screen.getByText('John Smith: seat 1A confirmed')).toBeTruthy();
+  });
+
+  it("shows the status Reconnecting… after a drop, resumes with Last-Event-ID and shows what changed meanwhile", async () => {
+    await renderPanel();
+    server.dropStreams();
+    await screen.findByText('Reconnecting…');
+    // The server's retry hint is 3 s; the first reconnect waits 1.5-3 s.
+    await waitFor(() => expect(server.requests.filter((r) => r.path.endsWith('/stream'))).toHaveLength(2), { timeout: 5_000 });
+    expect(server.requests.filter((r) => r.path.endsWith('/stream'))[1]!.headers.get('Last-Event-ID')).toBe('10');
+    server.pushSeats(12, [{ seatNumber: '7C', status: 'CONFIRMED' }]);
+    await screen.findByText('Live');
+    await waitFor(() => expect(seat('7C, aisle, occupied')).toBeTruthy());
+  });
+
+  it("names the passenger on another passenger's seat and explains that the active one cannot confirm it", async () => {
+    const user = userEvent.setup();
+    const bob: SessionPassenger = { passengerId: 'ABC123-2', firstName: 'Bob', lastName: 'Smith', cabin: 'ECONOMY' };
+    server.yourSeats = [{ passengerId: 'ABC123-2', seatNumber: '1A', status: 'HELD', holdExpiresAt: new Date(Date.now() + 100_000).toISOString() }];
+    render(
+      <SeatMapPanel api={server.api()} flightId="SH101" passengers={[john, bob]} activePassengerId="ABC123-1" notify={(t) => toasts.push(t)} refreshKey={0} />,
+    );
+    await waitFor(() => expect(server.requests.some((r) => r.path.endsWith('/stream'))).toBe(true));
+    server.pushMap();
+    const button = await screen.findByRole('button', { name: '1A, window, held, yours' });
+    expect(button.getAttribute('title')).toBe('Bob');
+    expect(button.getAttribute('aria-disabled')).toBe('true');
+    await user.click(button);
+    expect(screen.getByText('1A is held for Bob Smith. Choose Bob Smith as the passenger to confirm it.')).toBeTruthy();
+    expect(screen.getByText('Bob Smith: seat 1A held')).toBeTruthy();
+    expect(screen.getByText('John Smith: no seat yet')).toBeTruthy();
+    expect(server.requests.some((r) => r.method === 'POST')).toBe(false);
   });
 });

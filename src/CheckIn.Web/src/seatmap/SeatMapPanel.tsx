@@ -63,6 +63,8 @@ export function SeatMapPanel(props: SeatMapPanelProps) {
     setUnavailable(undefined);
     const stream = openEventStream({
       url: `/api/flights/${encodeURIComponent(flightId)}/seatmap/stream`,
+      // The server sends a keep-alive every 15 s: three missed ones mean a dead connection.
+      idleTimeoutMs: 45_000,
       onEvent(event) {
         let data: unknown;
         try {

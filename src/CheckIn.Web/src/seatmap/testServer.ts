@@ -48,6 +48,12 @@ export class TestServer {
     return json(404, { code: 'NOT_FOUND_IN_TEST', detail: `No answer for ${request.method} ${url.pathname}.` }, true);
   };
 
+  /** Ends every open seat-map stream (the server dropped them). */
+  dropStreams(): void {
+    for (const c of this.streams) c.error(new TypeError('connection reset'));
+    this.streams = [];
+  }
+
   /** Sends text to every open seat-map stream. */
   push(text: string): void {
     const bytes = new TextEncoder().encode(text);

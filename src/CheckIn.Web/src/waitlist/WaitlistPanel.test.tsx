@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, render, screen, waitFor } from '@testing-library/preact';
+import { cleanup, configure, render, screen, waitFor } from '@testing-library/preact';
 import userEvent from '@testing-library/user-event';
 import type { SessionPassenger, WaitlistEntryResponse } from '../api/client';
 import type { ToastInput } from '../lib/toast';
@@ -9,6 +9,9 @@ import { WaitlistPanel } from './WaitlistPanel';
 
 const alice: SessionPassenger = { passengerId: 'XYZ789-1', firstName: 'Alice', lastName: 'Jones', cabin: 'ECONOMY' };
 const bob: SessionPassenger = { passengerId: 'XYZ789-2', firstName: 'Bob', lastName: 'Jones', cabin: 'ECONOMY' };
+
+// A loaded machine may take more than the default 1 s to repaint; waits end as soon as the page is right.
+configure({ asyncUtilTimeout: 5_000 });
 
 let server: TestServer;
 let toasts: ToastInput[];
@@ -38,7 +41,7 @@ function renderPanel(refreshKey = 0) {
   );
 }
 
-describe('WaitlistPanel', () => {
+describe('WaitlistPanel', { timeout: 30_000 }, () => {
   it('joins with cabin, position and together-with, shows the place in line, and leaves', async () => {
     const user = userEvent.setup();
     server.answers.set('/waitlist/XYZ789-1', () => ({ status: 404, body: { code: 'WAITLIST_ENTRY_NOT_FOUND', detail: 'Not on the waitlist.' } }));
