@@ -12,9 +12,10 @@ namespace CheckIn.Browser.Tests.Infrastructure;
 /// <summary>
 /// The real host in embedded mode on a real loopback socket (Kestrel on a free port), so a browser can load the UI
 /// and open its event streams. Each instance has its own silo ports and cluster id. Rate limiting is off (every
-/// test speaks from 127.0.0.1); <paramref name="holdDuration"/> shortens seat holds for the expiry test.
+/// test speaks from 127.0.0.1) unless <paramref name="settings"/> (applied last) turn it on; they also shorten seat
+/// holds for the expiry test.
 /// </summary>
-public sealed class BrowserHost(TimeSpan? holdDuration = null) : WebApplicationFactory<Program>
+public sealed class BrowserHost(IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     /// <summary>Lets a test cut the open seat-map streams from the server side.</summary>
     public StreamCutter Streams { get; } = new();
@@ -55,9 +56,9 @@ public sealed class BrowserHost(TimeSpan? holdDuration = null) : WebApplicationF
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Orleans", "Error");
         builder.UseSetting("CheckIn:RateLimiting:Enabled", "false");
-        if (holdDuration is { } hold)
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
-            builder.UseSetting("CheckIn:HoldDuration", hold.ToString("c", CultureInfo.InvariantCulture));
+            builder.UseSetting(key, value);
         }
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(Streams));
     }

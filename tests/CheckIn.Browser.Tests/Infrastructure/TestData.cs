@@ -98,6 +98,19 @@ public sealed class TestData(Uri baseAddress)
     public Task SetBagWeightAsync(string bagTag, decimal kg) =>
         SendAsync(HttpMethod.Put, $"/sim/weight/api/bags/{bagTag}/weight", new JsonObject { ["weightKg"] = kg });
 
+    /// <summary>Makes the in-process Weight service answer every weighing with 503 (or stop doing so).</summary>
+    public async Task SetWeightServiceFailingAsync(bool failing)
+    {
+        if (failing)
+        {
+            await SendAsync(HttpMethod.Put, "/sim/weight/api/faults", new JsonObject { ["failureRate"] = 1.0, ["failureStatusCode"] = 503 });
+        }
+        else
+        {
+            await SendAsync(HttpMethod.Delete, "/sim/weight/api/faults", null);
+        }
+    }
+
     /// <summary>The seat's status on the server (GET seatmap).</summary>
     public async Task<string> SeatStatusAsync(string flightId, string seat)
     {
