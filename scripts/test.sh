@@ -54,7 +54,7 @@ fi
 # The passenger UI (src/CheckIn.Web) is built by the host's build and tested with Vitest: both need Node.js 20.19+.
 node_ok=0
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "test.sh: Node.js 20.19+ and npm are needed to build and test the passenger UI (install them, e.g. apt-get install nodejs npm, or from nodejs.org)" >&2
+  echo "test.sh: Node.js 20.19+ and npm are needed to build and test the passenger UI (from nodejs.org or NodeSource: Debian 12's own nodejs package is 18, too old)" >&2
   setup_failed=$((setup_failed + 1))
 elif ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
   echo "test.sh: Node.js $(node --version) is too old: the passenger UI needs 20.19 or later" >&2

