@@ -21,9 +21,8 @@ public sealed class ScreenshotTests(BrowserFixture fixture, ITestOutputHelper lo
     [Trait("Category", "Screenshots")]
     public async Task The_main_screens_are_captured_on_a_desktop_and_a_phone()
     {
-        var folder = Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } set
-            ? Path.GetFullPath(set)
-            : Path.Combine(Path.GetTempPath(), $"checkin-screenshots-{Guid.NewGuid():N}");
+        var chosen = Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } set ? Path.GetFullPath(set) : null;
+        var folder = chosen ?? Path.Combine(Path.GetTempPath(), $"checkin-screenshots-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
         // The demo flight SH101 is this test's alone in the suite: John Smith on the desktop, Alice Jones on the phone.
         await CaptureAsync(Viewport.Desktop, "ABC123", "Smith", "26C", "John Smith", folder);
@@ -38,6 +37,10 @@ public sealed class ScreenshotTests(BrowserFixture fixture, ITestOutputHelper lo
             Assert.True(bytes.Length > 2_000 && bytes.AsSpan(0, 8).SequenceEqual(PngSignature), $"{path} is not a real PNG ({bytes.Length} bytes)");
         }
         log.WriteLine($"Screenshots in {folder}");
+        if (chosen is null)
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private async Task CaptureAsync(Viewport viewport, string pnr, string lastName, string seat, string name, string folder)
