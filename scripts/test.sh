@@ -106,9 +106,14 @@ if [ "$node_ok" -eq 1 ]; then
 fi
 
 echo "==> running tests"
+export CHECKIN_TEST_RESULTS="$work/results"
 dotnet test Orleans.CheckIn.sln -c Debug --no-build -nologo \
   --results-directory "$work/results" --logger "trx" --logger "console;verbosity=minimal"
 status=$?
+if [ -f "$work/results/browser-summary.txt" ]; then
+  echo "==> browser test figures"
+  cat "$work/results/browser-summary.txt"
+fi
 
 passed=0
 failed=0

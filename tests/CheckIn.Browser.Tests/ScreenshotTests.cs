@@ -17,7 +17,8 @@ public sealed class ScreenshotTests(BrowserFixture fixture, ITestOutputHelper lo
 
     private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
-    [Fact]
+    // A hang (seen once under heavy load) fails this test instead of holding the whole run until CI times out.
+    [Fact(Timeout = 300_000)]
     [Trait("Category", "Screenshots")]
     public async Task The_main_screens_are_captured_on_a_desktop_and_a_phone()
     {

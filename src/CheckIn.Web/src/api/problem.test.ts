@@ -13,6 +13,11 @@ describe('describeProblem', () => {
     expect(info.retryAfterSeconds).toBe(17);
   });
 
+  it('says the wait once when the detail already names the time', () => {
+    const info = describeProblem({ code: 'RATE_LIMITED', detail: 'Too many sign-ins. Try again after 2026-12-03T20:43:50Z.' }, 429, new Headers({ 'Retry-After': '60' }));
+    expect(info.message).toBe('Too many sign-ins. Try again in 60 s.');
+  });
+
   it('never shows a raw status code when there is no problem body', () => {
     const info = describeProblem(undefined, 502, new Headers());
     expect(info.code).toBe('HTTP_502');

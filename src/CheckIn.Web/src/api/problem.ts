@@ -22,7 +22,8 @@ export function describeProblem(problem: Problem | undefined, status: number, he
   const field = typeof problem?.field === 'string' ? problem.field : undefined;
   let message = typeof problem?.detail === 'string' && problem.detail.trim() ? problem.detail.trim() : fallback(status);
   if ((status === 429 || status === 503 || code === 'HOLD_COOLDOWN') && retryAfterSeconds !== undefined) {
-    message = `${stripPeriod(message)}. Try again in ${retryAfterSeconds} s.`;
+    // The server's detail may already say when ("Try again after 2026-…"): replace that with the wait in seconds.
+    message = `${stripPeriod(message.replace(/\s*Try again after [^.]*(\.\d+)?[^.]*\.?\s*$/i, ''))}. Try again in ${retryAfterSeconds} s.`;
   }
   return { code, status, message, ...(field ? { field } : {}), ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
 }

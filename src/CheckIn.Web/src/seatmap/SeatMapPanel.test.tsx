@@ -115,9 +115,9 @@ describe('SeatMapPanel', { timeout: 30_000 }, () => {
     server.yourSeats = [{ passengerId: 'ABC123-1', seatNumber: '5A', status: 'HELD', holdExpiresAt: new Date(Date.now() + 1_500).toISOString() }];
     await renderPanel();
     const button = await screen.findByRole('button', { name: '5A, window, held, yours' });
-    await waitFor(() => expect(button.getAttribute('aria-label')).toBe('5A, window, available'), { timeout: 4_000 });
-    expect(toasts).toContainEqual({ kind: 'info', message: 'Your hold on 5A expired.' });
-    expect(screen.getByText('John Smith: no seat yet')).toBeTruthy();
+    await waitFor(() => expect(button.getAttribute('aria-label')).toBe('5A, window, available'), { timeout: 5_000 });
+    await waitFor(() => expect(toasts).toContainEqual({ kind: 'info', message: 'Your hold on 5A expired.' }), { timeout: 5_000 });
+    await waitFor(() => expect(screen.getByText('John Smith: no seat yet')).toBeTruthy(), { timeout: 5_000 });
   });
 
   it('confirms the own hold on Enter and shows a refused command as an error toast', async () => {
