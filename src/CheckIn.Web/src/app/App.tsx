@@ -5,7 +5,7 @@ import { serverClock } from '../lib/clock';
 import type { Notify } from '../lib/toast';
 import { BoardingPass } from './BoardingPass';
 import { CheckInPanel } from './CheckInPanel';
-import type { YourSeat } from './contracts';
+import type { FlightPanelProps, YourSeat } from './contracts';
 import { byDeparture, flightLabel, passengerName, statusLine } from './format';
 import { SeatMapPanel } from '../seatmap/SeatMapPanel';
 import { WaitlistPanel } from '../waitlist/WaitlistPanel';
@@ -254,6 +254,8 @@ function BookingScreen({ api, session, ended, notify, refreshKey, onSeatsChanged
 
   const active = checkIns[activePassengerId];
   const pass = active?.status === 'COMPLETED' ? active.boardingPass : undefined;
+  // What the seat map and the waitlist panel both get (src/app/contracts.ts).
+  const flightPanel: FlightPanelProps = { api, flightId, passengers: session.passengers, activePassengerId, notify, refreshKey };
 
   return (
     <>
@@ -305,25 +307,10 @@ function BookingScreen({ api, session, ended, notify, refreshKey, onSeatsChanged
         </section>
 
         <div class="seatmap-area">
-          <SeatMapPanel
-            api={api}
-            flightId={flightId}
-            passengers={session.passengers}
-            activePassengerId={activePassengerId}
-            notify={notify}
-            refreshKey={refreshKey}
-            onYourSeats={onYourSeats}
-          />
+          <SeatMapPanel {...flightPanel} onYourSeats={onYourSeats} />
         </div>
 
-        <WaitlistPanel
-          api={api}
-          flightId={flightId}
-          passengers={session.passengers}
-          activePassengerId={activePassengerId}
-          notify={notify}
-          refreshKey={refreshKey}
-        />
+        <WaitlistPanel {...flightPanel} />
 
         <CheckInPanel
           api={api}
