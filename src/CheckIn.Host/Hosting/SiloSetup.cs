@@ -5,6 +5,7 @@ using CheckIn.Grains;
 using CheckIn.Grains.Abuse;
 using CheckIn.Grains.Audit;
 using CheckIn.Grains.CheckIns;
+using CheckIn.Grains.Telemetry;
 using CheckIn.Host.Persistence;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -41,6 +42,7 @@ internal static class SiloSetup
 
         builder.UseOrleans(silo =>
         {
+            silo.Services.AddCheckInMetrics();
             silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
             {
                 o.ClusterId = orleans.ClusterId;

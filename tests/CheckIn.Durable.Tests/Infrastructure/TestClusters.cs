@@ -1,3 +1,4 @@
+using CheckIn.Grains.Telemetry;
 using CheckIn.Host.Persistence;
 using Orleans.TestingHost;
 
@@ -15,7 +16,11 @@ internal static class TestClusters
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ServiceId = serviceId;
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) => silo.UsePostgresPersistence(connectionString));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.UsePostgresPersistence(connectionString);
+            silo.Services.AddCheckInMetrics();
+        });
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;

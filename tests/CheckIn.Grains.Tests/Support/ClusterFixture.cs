@@ -2,6 +2,7 @@ using CheckIn.Grains.Storage;
 using CheckIn.Grains.Abuse;
 using CheckIn.Grains.Audit;
 using CheckIn.Grains.CheckIns;
+using CheckIn.Grains.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -64,6 +65,7 @@ public class ClusterFixture : IAsyncLifetime
             // Memory storage with Orleans's default storage serializer: what the Host's embedded mode runs.
             silo.AddMemoryGrainStorage(StorageNames.Default, o => o.GrainStorageSerializer = GrainStateJson.CreateSerializer());
             silo.UseInMemoryReminderService();
+            silo.Services.AddCheckInMetrics();
             silo.Services.AddSingleton<IAuditLog>(FailingSeatVersionQueries);
             silo.Services.AddSingleton<ICheckInAuditLog>(CheckInAuditLog);
             silo.Services.AddSingleton<IWaitlistAuditLog>(WaitlistAuditLog);
