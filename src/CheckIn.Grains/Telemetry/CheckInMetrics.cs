@@ -129,11 +129,13 @@ public sealed class CheckInMetrics
 
 public static class CheckInMetricsServices
 {
-    /// <summary>Registers <see cref="CheckInMetrics"/> (and the meter factory it needs) in a silo's or host's services.</summary>
+    /// <summary>Registers <see cref="CheckInMetrics"/> (and the meter factory it needs) and <see cref="Pseudonyms"/> in a silo's or host's services.</summary>
     public static IServiceCollection AddCheckInMetrics(this IServiceCollection services)
     {
         services.AddMetrics();
         services.TryAddSingleton<CheckInMetrics>();
+        services.AddOptions<PseudonymOptions>();
+        services.TryAddSingleton<Pseudonyms>();
         return services;
     }
 }
