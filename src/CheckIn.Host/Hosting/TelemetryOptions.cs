@@ -36,7 +36,7 @@ public sealed class TelemetryOptions
     public int? MetricsPort { get; set; }
 
     /// <summary>Settings that could not be read, each naming the setting; the validator refuses the start with them.</summary>
-    internal IReadOnlyList<string> ParseFailures { get; private set; } = [];
+    public IReadOnlyList<string> ParseFailures { get; private set; } = [];
 
     /// <summary>Reads the section with the mode's defaults; never throws.</summary>
     public static TelemetryOptions Read(IConfiguration configuration, RunMode mode)
@@ -109,7 +109,7 @@ public sealed class TelemetryOptions
 }
 
 /// <summary>Refuses the start on a malformed telemetry setting, naming it.</summary>
-internal sealed class TelemetryOptionsValidator(IReadOnlyCollection<int> httpPorts) : IValidateOptions<TelemetryOptions>
+public sealed class TelemetryOptionsValidator(IReadOnlyCollection<int> httpPorts) : IValidateOptions<TelemetryOptions>
 {
     public ValidateOptionsResult Validate(string? name, TelemetryOptions options)
     {
