@@ -49,7 +49,7 @@ public sealed class SeatMetricsTests(ClusterFixture fixture)
         await fixture.DeactivateAsync(_grains.GetSeatGrain(flight, "8B"));
 
         // No activation, so no timer: the next command finds the hold due and expires it first.
-        fixture.Time.Advance(ClusterFixture.HoldDuration + TimeSpan.FromSeconds(3));
+        await fixture.AdvanceAsync(ClusterFixture.HoldDuration + TimeSpan.FromSeconds(3));
         (await _grains.ConfirmAsync(flight, "LAGB01-1", "8B")).Refused(FailureCode.HoldExpired);
 
         var sample = Assert.Single(lag.For(flight));
