@@ -119,11 +119,12 @@ internal sealed partial class WaitlistGrain(
             WaitlistStatus.Waiting, [], now, now);
         state.State.LastSequence = entry.Sequence;
         state.State.Entries.Add(entry);
-        Record(entry, "JOINED", context, $"joined: {cabin} {join.Position}{(entry.Together ? ", together" : "")}", NotificationTypes.WaitlistJoined,
+        var joined = $"joined: {cabin} {join.Position}{(entry.Together ? ", together" : "")}";
+        Record(entry, "JOINED", context, joined, NotificationTypes.WaitlistJoined,
             $"You are on the waitlist for flight {_flightId} ({cabin}, {join.Position}).");
         await WriteAsync();
         await DeliverAsync();
-        LogChange(entry, context, () => LogJoined(logger, _flightId, entry.Sequence, pseudonyms.Passengers(entry.PassengerIds), entry.Cabin, entry.Position));
+        LogChange(entry, context.Actor, joined, () => LogJoined(logger, _flightId, entry.Sequence, pseudonyms.Passengers(entry.PassengerIds), entry.Cabin, entry.Position));
 
         // Nobody waits while a seat that suits them is free: serve the line now.
         await ServeAfterCommitAsync();
@@ -174,7 +175,7 @@ internal sealed partial class WaitlistGrain(
         var left = Replace(entry with { Status = WaitlistStatus.Left, Reason = "left at the passenger's request" });
         Record(left, "LEFT", context, left.Reason!, NotificationTypes.WaitlistLeft, $"You left the waitlist for flight {_flightId}.");
         await WriteAsync();
-        LogChange(left, context, () => LogLeft(logger, _flightId, left.Sequence, pseudonyms.Passengers(left.PassengerIds)));
+        LogChange(left, context.Actor, left.Reason!, () => LogLeft(logger, _flightId, left.Sequence, pseudonyms.Passengers(left.PassengerIds)));
         await DeliverAsync();
         await SetDemandAsync(WaitingCabins());
         // Someone behind may now be first for a seat that was waiting for the one who left.
@@ -266,7 +267,7 @@ internal sealed partial class WaitlistGrain(
             await WriteAsync();
             foreach (var expired in expiredEntries)
             {
-                LogChange(expired, context, () => LogExpired(logger, _flightId, expired.Sequence, pseudonyms.Passengers(expired.PassengerIds)));
+                LogChange(expired, context.Actor, expired.Reason!, () => LogExpired(logger, _flightId, expired.Sequence, pseudonyms.Passengers(expired.PassengerIds)));
             }
             await DeliverAsync();
             await SetDemandAsync([]);
@@ -404,13 +405,13 @@ internal sealed partial class WaitlistGrain(
                 var seats = string.Join(", ", assigned);
                 Record(assignedEntry, "ASSIGNED", context, assignedEntry.Reason!, NotificationTypes.SeatAssigned,
                     $"Good news: seat {seats} on flight {_flightId} is now confirmed for you from the waitlist.");
-                done.Add((assignedEntry, context with { Reason = assignedEntry.Reason! }));
+                done.Add((assignedEntry, context));
             }
         }
         await WriteAsync();
         foreach (var (entry, context) in done)
         {
-            LogChange(entry, context, () => LogAssigned(logger, _flightId, entry.Sequence, pseudonyms.Passengers(entry.PassengerIds), string.Join(", ", entry.AssignedSeats)));
+            LogChange(entry, context.Actor, entry.Reason!, () => LogAssigned(logger, _flightId, entry.Sequence, pseudonyms.Passengers(entry.PassengerIds), string.Join(", ", entry.AssignedSeats)));
         }
         await DeliverAsync();
         await SetDemandAsync(WaitingCabins());
@@ -500,12 +501,12 @@ internal sealed partial class WaitlistGrain(
     /// Logs a written change of <paramref name="entry"/> inside its scope: the passengers and any ids the reason
     /// names as pseudonyms (the audit event keeps them), the seats it was assigned.
     /// </summary>
-    private void LogChange(WaitlistEntry entry, CommandContext context, Action log)
+    private void LogChange(WaitlistEntry entry, string actor, string reason, Action log)
     {
         string[] identifiers = [.. entry.PassengerIds, entry.Pnr];
         var seats = entry.AssignedSeats.Count > 0 ? string.Join(",", entry.AssignedSeats) : null;
-        using (LogScopes.Change(logger, _flightId, seats, pseudonyms.Passengers(entry.PassengerIds), pseudonyms.Actor(context.Actor),
-            pseudonyms.Scrub(entry.Reason ?? context.Reason, identifiers)))
+        using (LogScopes.Change(logger, _flightId, seats, pseudonyms.Passengers(entry.PassengerIds), pseudonyms.Actor(actor),
+            pseudonyms.Scrub(reason, identifiers)))
         {
             log();
         }
