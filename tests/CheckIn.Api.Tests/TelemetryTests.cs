@@ -5,7 +5,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using CheckIn.Api.Tests.Infrastructure;
-using CheckIn.Grains.Telemetry;
 using CheckIn.Host.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -79,8 +78,10 @@ public sealed class TelemetryTests(ApiFixture fixture, TracedHostFixture traced,
         var flightId = await api.CreateFlightAsync();
         var traveller = await api.NewTravellerAsync(flightId);
         await api.HoldAsync(traveller, flightId, "3A");
-        // Our meter is exported: a value recorded through the host's own CheckInMetrics shows up in the scrape.
-        fixture.Server.Services.GetRequiredService<CheckInMetrics>().HoldEnded(flightId, "released");
+        using (var release = await api.SeatCommandAsync(traveller, flightId, "3A", "release"))
+        {
+            await CheckInApi.EnsureStatusAsync(release, 200);
+        }
 
         using var response = await api.GetAsync("/metrics");
         var text = await response.Content.ReadAsStringAsync();
@@ -93,10 +94,11 @@ public sealed class TelemetryTests(ApiFixture fixture, TracedHostFixture traced,
         Assert.Contains("# TYPE orleans_catalog_activations gauge", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE orleans_app_requests_latency_milliseconds histogram", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE dotnet_gc_collections_total counter", text, StringComparison.Ordinal);
-        Assert.Contains("# TYPE checkin_seat_holds_ended_total counter", text, StringComparison.Ordinal);
-        Assert.Contains($"checkin_seat_holds_ended_total{{otel_scope_name=\"Orleans.CheckIn\",flight=\"{flightId}\",outcome=\"released\"}} 1", text, StringComparison.Ordinal);
-        // Enable once obs-grains records seat commands in SeatGrain (merged from main):
-        // Assert.Contains($"checkin_seat_commands_total{{otel_scope_name=\"Orleans.CheckIn\",flight=\"{flightId}\",command=\"hold\",outcome=\"ok\"}} 1", text, StringComparison.Ordinal);
+        // Our meter, recorded by the seat grain.
+        Assert.Contains("# TYPE checkin_seat_commands_total counter", text, StringComparison.Ordinal);
+        // Label order is the exporter's: match each series by its labels.
+        Assert.Contains(Series(text, "checkin_seat_holds_ended_total", $"flight=\"{flightId}\"", "outcome=\"released\""), line => line.EndsWith(" 1", StringComparison.Ordinal));
+        Assert.Contains(Series(text, "checkin_seat_commands_total", $"flight=\"{flightId}\"", "command=\"hold\"", "outcome=\"ok\""), line => line.EndsWith(" 1", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -259,6 +261,9 @@ public sealed class TelemetryTests(ApiFixture fixture, TracedHostFixture traced,
         Assert.True(embedded.Enabled);
         Assert.True(new TelemetryOptionsValidator([5081]).Validate(null, embedded).Succeeded);
     }
+
+    private static List<string> Series(string text, string name, params string[] labels) =>
+        [.. text.Split('\n').Where(line => line.StartsWith(name + "{", StringComparison.Ordinal) && labels.All(l => line.Contains(l, StringComparison.Ordinal)))];
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, Action<HttpRequestMessage> configure)
     {
