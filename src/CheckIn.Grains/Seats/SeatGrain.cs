@@ -362,9 +362,10 @@ internal sealed partial class SeatGrain(
         {
             var passenger = pseudonyms.Passenger(e.PassengerId);
             var actor = pseudonyms.Actor(e.Actor);
-            using (LogScopes.Change(logger, e.FlightId, e.SeatNumber, passenger, actor, e.Reason))
+            var reason = pseudonyms.Scrub(e.Reason, LogScopes.IdentifiersOf(e.PassengerId));
+            using (LogScopes.Change(logger, e.FlightId, e.SeatNumber, passenger, actor, reason))
             {
-                LogTransition(logger, e.FlightId, e.SeatNumber, e.From, e.To, passenger, actor, e.Reason);
+                LogTransition(logger, e.FlightId, e.SeatNumber, e.From, e.To, passenger, actor, reason);
             }
         }
         await PublishAsync();

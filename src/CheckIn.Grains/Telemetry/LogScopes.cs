@@ -59,6 +59,20 @@ internal static class LogScopes
         return reason;
     }
 
+    /// <summary>What a reason may name of a passenger: the id (<c>ABC123-1</c>) and its booking reference (<c>ABC123</c>).</summary>
+    public static IEnumerable<string> IdentifiersOf(string? passengerId)
+    {
+        if (passengerId is null)
+        {
+            yield break;
+        }
+        yield return passengerId;
+        if (passengerId.LastIndexOf('-') is var dash and > 0)
+        {
+            yield return passengerId[..dash];
+        }
+    }
+
     private static void Add(List<KeyValuePair<string, object?>> values, string key, string? value)
     {
         if (value is not null)

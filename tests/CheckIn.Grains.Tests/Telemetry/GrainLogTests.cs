@@ -56,7 +56,8 @@ public sealed class GrainLogTests(ClusterFixture fixture)
         (await _grains.HoldAsync(flight, passenger, "12B")).Ok();
         (await _grains.HoldAsync(flight, passenger, "12C")).Ok();
         (await checkIn.CompleteAsync(booking)).Ok();
-        (await checkIn.CancelAsync("plans changed", booking)).Ok();
+        // A reason naming the passenger reaches the check-in and, with the release, the seat: logged with the pseudonym.
+        (await checkIn.CancelAsync($"plans of {passenger} changed", booking)).Ok();
 
         var lines = fixture.GrainLogs.GetSnapshot().Where(r => Scope(r).GetValueOrDefault("FlightId") == flight || r.Message.Contains(flight, StringComparison.Ordinal)).ToList();
         // Seat: two holds, the first seat released, a confirm, the cancellation's release; check-in: start, complete, cancel.
