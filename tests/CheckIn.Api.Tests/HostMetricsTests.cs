@@ -117,6 +117,29 @@ public sealed class HostMetricsTests(HostMetricsFixture fixture, ITestOutputHelp
         Assert.Equal(3, HostMetrics.Sum(webhooks));
     }
 
+    [Fact]
+    public async Task A_webhook_logs_inside_a_scope_with_flight_pseudonymised_passenger_actor_and_reason_and_no_passenger_id()
+    {
+        var (flightId, traveller, intentId) = await OwingAsync();
+        var paid = PaidEvent(flightId, traveller.PassengerId, intentId);
+
+        await DeliverAsync(paid);
+
+        var line = Assert.Single(fixture.Logs.GetSnapshot(), r => r.Message.Contains(paid.Id, StringComparison.Ordinal));
+        var scope = line.Scopes.OfType<IEnumerable<KeyValuePair<string, object?>>>().Select(s => s.ToDictionary(p => p.Key, p => p.Value)).Single(s => s.ContainsKey("Actor"));
+        Assert.Equal(flightId, scope["FlightId"]);
+        Assert.Equal("payment-provider", scope["Actor"]);
+        Assert.False(string.IsNullOrEmpty(scope["Reason"] as string));
+        var passenger = Assert.IsType<string>(scope["Passenger"]);
+        Assert.Matches("^psg_[0-9a-f]{16}$", passenger);
+        Assert.Contains(passenger, line.Message, StringComparison.Ordinal);
+        foreach (var secret in new[] { traveller.PassengerId, traveller.Pnr, traveller.LastName })
+        {
+            Assert.DoesNotContain(secret, line.Message, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(secret, string.Join(' ', scope.Values), StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
     /// <summary>A started check-in with an overweight bag: it waits for its payment intent.</summary>
     private async Task<(string FlightId, Traveller Traveller, string IntentId)> OwingAsync()
     {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CheckIn.Api.Tests.Infrastructure;
@@ -44,10 +45,19 @@ public sealed class HostMetricsFixture : IAsyncLifetime, IDisposable
             {
                 builder.UseSetting(key, value);
             }
-            builder.ConfigureServices(services => services.UseFakeClock(Clock));
+            // The webhook's lines (Information) are captured with their scopes.
+            builder.UseSetting("Logging:LogLevel:CheckIn.Host", "Information");
+            builder.ConfigureServices(services =>
+            {
+                services.UseFakeClock(Clock);
+                services.AddFakeLogging();
+            });
         });
         Api = new CheckInApi(Factory.CreateContractCheckedClient());
     }
+
+    /// <summary>Every log line the host wrote, with its scopes.</summary>
+    public FakeLogCollector Logs => Factory.Services.GetFakeLogCollector();
 
     /// <summary>Moves the host's clock; timers fire on the calling thread, so never on a request's thread.</summary>
     public Task AdvanceAsync(TimeSpan by) => Task.Run(() => Clock.Advance(by));
