@@ -7,7 +7,8 @@ namespace CheckIn.Api.Tests;
 
 /// <summary>
 /// The HTTP front end's instruments, read with a MetricCollector on the host's own meter factory: seat-map reads by
-/// status and cache, open event streams and payment webhooks by outcome.
+/// status and cache, open event streams, payment webhooks by outcome (and their log scope), and a seat conflict
+/// counted by the seat grain on the same meter (the co-hosted silo's services are the host's).
 /// </summary>
 [Collection(HostMetricsCollection.Name)]
 public sealed class HostMetricsTests(HostMetricsFixture fixture, ITestOutputHelper log)
@@ -138,6 +139,23 @@ public sealed class HostMetricsTests(HostMetricsFixture fixture, ITestOutputHelp
             Assert.DoesNotContain(secret, line.Message, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain(secret, string.Join(' ', scope.Values), StringComparison.OrdinalIgnoreCase);
         }
+    }
+
+    [Fact]
+    public async Task A_seat_conflict_counts_as_SEAT_UNAVAILABLE_under_its_flight()
+    {
+        var flightId = await Api.CreateFlightAsync();
+        var first = await Api.NewTravellerAsync(flightId);
+        var second = await Api.NewTravellerAsync(flightId);
+        // Recorded by the seat grain: the silo shares the host's services, so it is the same meter factory.
+        using var commands = HostMetrics.Collect(Services, "checkin.seat.commands");
+
+        await Api.HoldAsync(first, flightId, "4C");
+        using var conflict = await Api.SeatCommandAsync(second, flightId, "4C", "hold");
+        await ProblemAssert.IsProblemAsync(conflict, 409, "SEAT_UNAVAILABLE");
+
+        Assert.Equal(1, HostMetrics.Sum(commands, ("flight", flightId), ("command", "hold"), ("outcome", "SEAT_UNAVAILABLE")));
+        Assert.Equal(1, HostMetrics.Sum(commands, ("flight", flightId), ("command", "hold"), ("outcome", "ok")));
     }
 
     /// <summary>A started check-in with an overweight bag: it waits for its payment intent.</summary>
