@@ -166,7 +166,7 @@ internal sealed partial class NotificationFeed : INotificationObserver, IAsyncDi
                 catch (Exception ex)
                 {
                     // Tried again next minute; the inbox keeps an observer for five.
-                    LogRenewalFailed(_logger, ex, _booking);
+                    LogRenewalFailed(_logger, _booking, ex.GetType().Name);
                 }
             }
         }
@@ -196,7 +196,7 @@ internal sealed partial class NotificationFeed : INotificationObserver, IAsyncDi
             catch (Exception ex)
             {
                 // The inbox drops the observer by itself once the subscription lapses.
-                LogUnsubscribeFailed(_logger, ex, _booking);
+                LogUnsubscribeFailed(_logger, _booking, ex.GetType().Name);
             }
             _grains.DeleteObjectReference<INotificationObserver>(_reference);
         }
@@ -204,9 +204,10 @@ internal sealed partial class NotificationFeed : INotificationObserver, IAsyncDi
         _stop.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the notification subscription of booking {Booking} failed")]
-    private static partial void LogRenewalFailed(ILogger logger, Exception exception, string booking);
+    // The exception's type only: Orleans's messages name the target grain, and the inbox's key is the PNR.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the notification subscription of booking {Booking} failed ({Error})")]
+    private static partial void LogRenewalFailed(ILogger logger, string booking, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Unsubscribing the notification stream of booking {Booking} failed")]
-    private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, string booking);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Unsubscribing the notification stream of booking {Booking} failed ({Error})")]
+    private static partial void LogUnsubscribeFailed(ILogger logger, string booking, string error);
 }
