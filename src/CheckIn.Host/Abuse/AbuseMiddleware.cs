@@ -6,7 +6,7 @@ namespace CheckIn.Host.Abuse;
 /// Applies blocks to every <c>/api</c> request but the payment webhook (it has its own signature, and the provider
 /// must never be locked out), and limits to the endpoints marked <see cref="RateLimitedAttribute"/>.
 /// </summary>
-internal sealed class AbuseMiddleware(RequestDelegate next, ClientGuard guard, ClientIdentity identity, TimeProvider time)
+internal sealed class AbuseMiddleware(RequestDelegate next, ClientGuard guard, ClientIdentity identity, AbuseRejections rejections, TimeProvider time)
 {
     public const string ApiPrefix = "/api";
     public const string WebhookPath = "/api/payments/webhook";
@@ -32,6 +32,7 @@ internal sealed class AbuseMiddleware(RequestDelegate next, ClientGuard guard, C
         }
         if (refusal is { } refused)
         {
+            rejections.TooMany(client, refused, action);
             await AbuseProblems.TooMany(refused, action, client.Limits, guard.Options, time.GetUtcNow()).ExecuteAsync(context);
             return;
         }

@@ -31,7 +31,8 @@ internal static class AbuseProblems
         _ => "too many requests",
     };
 
-    private static AbuseRule? RuleOf(LimitedAction? action) => action switch
+    /// <summary>The per-minute rule of a limited action (a refusal whose grain named no rule).</summary>
+    public static AbuseRule? RuleOf(LimitedAction? action) => action switch
     {
         LimitedAction.SeatMapRead => AbuseRule.SeatMapRate,
         LimitedAction.SeatCommand => AbuseRule.SeatCommandRate,

@@ -32,6 +32,7 @@ internal static class AbuseSetup
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ForwardedHeadersOptions>, TrustedProxiesValidator>();
         services.AddSingleton<ClientIdentity>();
+        services.AddSingleton<AbuseRejections>();
         services.AddSingleton<ClientGuard>();
         services.AddHostedService<ClientGuardLoop>();
         services.ConfigureSwaggerGen(o => o.OperationFilter<TooManyRequestsResponses>());

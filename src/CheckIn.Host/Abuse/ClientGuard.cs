@@ -2,6 +2,7 @@ using CheckIn.Contracts;
 using System.Collections.Concurrent;
 using CheckIn.Contracts.Abuse;
 using CheckIn.Grains.Abuse;
+using CheckIn.Host.Api;
 using Microsoft.Extensions.Options;
 
 namespace CheckIn.Host.Abuse;
@@ -32,12 +33,13 @@ public sealed partial class ClientGuard
     private readonly TimeProvider _time;
     private readonly RateLimitOptions _options;
     private readonly ClientIdentity _identity;
+    private readonly AbuseRejections _rejections;
     private readonly ILogger<ClientGuard> _logger;
     private readonly string _siloId;
     private volatile BlockTable _blocks = BlockTable.Empty;
 
     public ClientGuard(IGrainFactory grains, TimeProvider time, IOptions<RateLimitOptions> options, ClientIdentity identity,
-        ILocalSiloDetails silo, ILogger<ClientGuard> logger)
+        AbuseRejections rejections, ILocalSiloDetails silo, ILogger<ClientGuard> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(silo);
@@ -45,6 +47,7 @@ public sealed partial class ClientGuard
         _time = time;
         _options = options.Value;
         _identity = identity;
+        _rejections = rejections;
         _logger = logger;
         _siloId = silo.SiloAddress.ToParsableString();
     }
@@ -112,7 +115,12 @@ public sealed partial class ClientGuard
         ArgumentNullException.ThrowIfNull(context);
         var client = _identity.Resolve(context);
         var decision = await CheckAsync(client.Key, client.Limits, LimitedAction.Session, null);
-        return decision.IsAllowed ? null : AbuseProblems.TooMany(decision, LimitedAction.Session, client.Limits, _options, _time.GetUtcNow());
+        if (decision.IsAllowed)
+        {
+            return null;
+        }
+        _rejections.TooMany(client, decision, LimitedAction.Session);
+        return AbuseProblems.TooMany(decision, LimitedAction.Session, client.Limits, _options, _time.GetUtcNow());
     }
 
     /// <summary>An operator lifted the client's block through this silo: it applies here at once.</summary>
@@ -236,7 +244,10 @@ public sealed partial class ClientGuard
             {
                 entry.Restore(unreported, _time.GetUtcNow() + FailOpenFor);
             }
-            LogFailOpen(_logger, clientKey, ex.GetType().Name, ex.Message);
+            using (HostLogScope.Begin(_logger, null, null, AbuseRejections.ActorOf(clientKey), "guard grain unavailable: failing open"))
+            {
+                LogFailOpen(_logger, clientKey, ex.GetType().Name, ex.Message);
+            }
             return null;
         }
         finally

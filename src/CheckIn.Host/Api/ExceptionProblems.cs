@@ -27,7 +27,7 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
         };
         if (result is null)
         {
-            LogUnexpected(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+            LogUnexpected(logger, exception, httpContext.Request.Method, RouteOf(httpContext));
             result = Problems.Create(500, ProblemCodes.InternalError, "Something went wrong on our side; nothing was changed by this request unless a later read shows otherwise.");
         }
         await result.ExecuteAsync(httpContext);
@@ -36,7 +36,8 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
 
     private Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Unavailable(HttpContext httpContext, Exception exception)
     {
-        LogUnavailable(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        // The exception's types, not its text: Orleans's messages name the target grain, whose key may carry a PNR.
+        LogUnavailable(logger, httpContext.Request.Method, RouteOf(httpContext), TypesOf(exception));
         httpContext.Response.Headers.RetryAfter = "2";
         return Problems.Create(503, ProblemCodes.ServiceUnavailable, "The check-in cluster is briefly unavailable; retry shortly with the same Idempotency-Key.");
     }
@@ -74,6 +75,23 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
         return false;
     }
 
+    /// <summary>
+    /// The route template (<c>/api/flights/{flightId}/check-ins/{passengerId}</c>), never the path: a path carries
+    /// passenger ids, and so PNRs, which no log line may show.
+    /// </summary>
+    internal static string RouteOf(HttpContext httpContext) =>
+        httpContext.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } template } ? template : "(no route)";
+
+    private static string TypesOf(Exception exception)
+    {
+        var types = new List<string>();
+        for (var e = exception; e is not null && types.Count < 8; e = e.InnerException)
+        {
+            types.Add(e.GetType().Name);
+        }
+        return string.Join(" <- ", types);
+    }
+
     private static JsonException? FindJsonError(Exception exception)
     {
         for (var e = exception.InnerException; e is not null; e = e.InnerException)
@@ -102,9 +120,9 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
     private static string FieldOf(JsonException json) =>
         string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
-    private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Route}")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string route);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster unavailable on {Method} {Path}")]
-    private static partial void LogUnavailable(ILogger logger, Exception exception, string method, string path);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster unavailable on {Method} {Route} ({Exceptions})")]
+    private static partial void LogUnavailable(ILogger logger, string method, string route, string exceptions);
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using CheckIn.Contracts;
 using CheckIn.Contracts.Waitlist;
+using CheckIn.Grains.Telemetry;
 
 namespace CheckIn.Host.Api;
 
@@ -10,10 +11,12 @@ namespace CheckIn.Host.Api;
 /// reader sends the backlog after the resume point first, then live items, every sequence once and in order. A gap
 /// (an item the full channel could not take, or one that overtook another) is read back from the inbox, which keeps
 /// them all, so a slow client misses nothing. The inbox forgets observers it has not heard from for five minutes,
-/// so the subscription is renewed every minute until the stream ends.
+/// so the subscription is renewed every minute until the stream ends. An open feed is one
+/// <c>checkin.stream.subscribers{stream="notifications"}</c> from its subscription until it is disposed.
 /// </summary>
 internal sealed partial class NotificationFeed : INotificationObserver, IAsyncDisposable
 {
+    public const string StreamName = "notifications";
     public const int PageSize = 200;
     public static readonly TimeSpan RenewalInterval = TimeSpan.FromMinutes(1);
     private const int Capacity = 64;
@@ -31,27 +34,34 @@ internal sealed partial class NotificationFeed : INotificationObserver, IAsyncDi
     private readonly CancellationTokenSource _stop = new();
     private readonly IGrainFactory _grains;
     private readonly INotificationInboxGrain _inbox;
-    private readonly string _pnr;
+    private readonly string _booking;
     private readonly TimeProvider _time;
+    private readonly CheckInMetrics _metrics;
     private readonly ILogger _logger;
     private INotificationObserver? _reference;
     private Task _renewal = Task.CompletedTask;
     private int _dropped;
     private int _disposed;
+    private int _counted;
 
-    private NotificationFeed(IGrainFactory grains, string pnr, TimeProvider time, ILogger logger)
+    private NotificationFeed(IGrainFactory grains, string pnr, FeedServices services)
     {
         _grains = grains;
-        _pnr = pnr;
+        // Log lines name the booking by its pseudonym only: the PNR is half of the sign-in credential.
+        _booking = services.Pseudonyms.Passenger(pnr)!;
         _inbox = grains.GetNotificationInboxGrain(pnr);
-        _time = time;
-        _logger = logger;
+        _time = services.Time;
+        _metrics = services.Metrics;
+        _logger = services.Logger;
     }
 
+    /// <summary>What a feed needs besides the grains and the booking.</summary>
+    public sealed record FeedServices(TimeProvider Time, CheckInMetrics Metrics, Pseudonyms Pseudonyms, ILogger Logger);
+
     /// <summary>Subscribes before anything is read, so nothing stored after the backlog read can be missed.</summary>
-    public static async Task<NotificationFeed> OpenAsync(IGrainFactory grains, string pnr, TimeProvider time, ILogger logger)
+    public static async Task<NotificationFeed> OpenAsync(IGrainFactory grains, string pnr, FeedServices services)
     {
-        var feed = new NotificationFeed(grains, pnr, time, logger);
+        var feed = new NotificationFeed(grains, pnr, services);
         feed._reference = grains.CreateObjectReference<INotificationObserver>(feed);
         try
         {
@@ -62,6 +72,9 @@ internal sealed partial class NotificationFeed : INotificationObserver, IAsyncDi
             await feed.DisposeAsync();
             throw;
         }
+        // Counted only once open; DisposeAsync takes back exactly what was counted.
+        Interlocked.Exchange(ref feed._counted, 1);
+        feed._metrics.StreamSubscribers(StreamName, 1);
         feed._renewal = feed.RenewAsync(feed._stop.Token);
         return feed;
     }
@@ -153,7 +166,7 @@ internal sealed partial class NotificationFeed : INotificationObserver, IAsyncDi
                 catch (Exception ex)
                 {
                     // Tried again next minute; the inbox keeps an observer for five.
-                    LogRenewalFailed(_logger, ex, _pnr);
+                    LogRenewalFailed(_logger, _booking, ex.GetType().Name);
                 }
             }
         }
@@ -168,6 +181,10 @@ internal sealed partial class NotificationFeed : INotificationObserver, IAsyncDi
         {
             return;
         }
+        if (Interlocked.Exchange(ref _counted, 0) == 1)
+        {
+            _metrics.StreamSubscribers(StreamName, -1);
+        }
         await _stop.CancelAsync();
         await _renewal;
         if (_reference is not null)
@@ -179,7 +196,7 @@ internal sealed partial class NotificationFeed : INotificationObserver, IAsyncDi
             catch (Exception ex)
             {
                 // The inbox drops the observer by itself once the subscription lapses.
-                LogUnsubscribeFailed(_logger, ex, _pnr);
+                LogUnsubscribeFailed(_logger, _booking, ex.GetType().Name);
             }
             _grains.DeleteObjectReference<INotificationObserver>(_reference);
         }
@@ -187,9 +204,10 @@ internal sealed partial class NotificationFeed : INotificationObserver, IAsyncDi
         _stop.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the notification subscription of booking {Pnr} failed")]
-    private static partial void LogRenewalFailed(ILogger logger, Exception exception, string pnr);
+    // The exception's type only: Orleans's messages name the target grain, and the inbox's key is the PNR.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the notification subscription of booking {Booking} failed ({Error})")]
+    private static partial void LogRenewalFailed(ILogger logger, string booking, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Unsubscribing the notification stream of booking {Pnr} failed")]
-    private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, string pnr);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Unsubscribing the notification stream of booking {Booking} failed ({Error})")]
+    private static partial void LogUnsubscribeFailed(ILogger logger, string booking, string error);
 }

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using CheckIn.Contracts;
 using CheckIn.Contracts.Waitlist;
+using CheckIn.Grains.Telemetry;
 using CheckIn.Host.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -53,11 +54,12 @@ internal static class NotificationsApi
 
     /// <summary>What a stream needs besides <c>after</c>: the request, its caller and the services.</summary>
     public readonly record struct StreamScope(
-        HttpContext Http, ClaimsPrincipal User, IGrainFactory Grains, TimeProvider Time, IHostApplicationLifetime Lifetime, ILogger<NotificationFeed> Logger);
+        HttpContext Http, ClaimsPrincipal User, IGrainFactory Grains, TimeProvider Time, IHostApplicationLifetime Lifetime,
+        CheckInMetrics Metrics, Pseudonyms Pseudonyms, ILogger<NotificationFeed> Logger);
 
     public static async Task<Results<ServerSentEventsResult<NotificationResponse>, ProblemHttpResult>> Stream(long? after, [AsParameters] StreamScope scope)
     {
-        var (http, user, grains, time, lifetime, logger) = scope;
+        var (http, user, grains, time, lifetime, metrics, pseudonyms, logger) = scope;
         if (after is < 0)
         {
             return Problems.Validation("after", "after must be a sequence number, 0 or more.");
@@ -70,7 +72,7 @@ internal static class NotificationsApi
             return Problems.Validation(LastEventIdHeader, $"{LastEventIdHeader} must be the id of an event of this stream (a sequence number).");
         }
 
-        var feed = await NotificationFeed.OpenAsync(grains, user.Pnr()!, time, logger);
+        var feed = await NotificationFeed.OpenAsync(grains, user.Pnr()!, new NotificationFeed.FeedServices(time, metrics, pseudonyms, logger));
         // Unsubscribes when the request ends, however it ends.
         http.Response.RegisterForDisposeAsync(feed);
         http.Response.Headers.CacheControl = "no-cache";

@@ -7,6 +7,7 @@ using CheckIn.Contracts;
 using CheckIn.Contracts.Common;
 using CheckIn.Contracts.Flights;
 using CheckIn.Contracts.Seats;
+using CheckIn.Grains.Telemetry;
 using CheckIn.Host.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -54,10 +55,11 @@ internal static class SeatMapApi
     }
 
     public static async Task<IResult> GetSeatMap(
-        string flightId, HttpContext http, ClaimsPrincipal user, FlightCatalog flights, SeatMapCache cache, IGrainFactory grains)
+        string flightId, HttpContext http, ClaimsPrincipal user, FlightCatalog flights, SeatMapCache cache, IGrainFactory grains, CheckInMetrics metrics)
     {
-        if (await flights.FindAsync(flightId) is not { } flight || await cache.GetAsync(flight) is not { } map)
+        if (await flights.FindAsync(flightId) is not { } flight || await cache.ReadAsync(flight) is not ({ } map, var fresh))
         {
+            // Not counted: a flight id that does not exist is caller input, and would make the flight tag unbounded.
             return Problems.From(new Error(FailureCode.FlightNotFound, $"Flight {flightId} does not exist.", "flightId"));
         }
 
@@ -72,8 +74,10 @@ internal static class SeatMapApi
         headers.Vary = "Authorization";
         if (MatchesAny(http.Request.Headers.IfNoneMatch, etag))
         {
+            metrics.SeatMapRequest(flight.FlightId, StatusCodes.Status304NotModified, fresh);
             return TypedResults.StatusCode(304);
         }
+        metrics.SeatMapRequest(flight.FlightId, StatusCodes.Status200OK, fresh);
         var bytes = own is null ? map.Bytes : cache.Serialize(ToResponse(flight, map.View, own));
         return TypedResults.Bytes(bytes, "application/json");
     }
@@ -144,23 +148,26 @@ internal sealed class SeatMapCache(IGrainFactory grains, TimeProvider time, IOpt
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    public async ValueTask<CachedSeatMap?> GetAsync(FlightInfo flight)
+    public async ValueTask<CachedSeatMap?> GetAsync(FlightInfo flight) => (await ReadAsync(flight)).Map;
+
+    /// <summary>The flight's map, and whether it was this process's fresh copy (no grain call); null when the grain has no map.</summary>
+    public async ValueTask<(CachedSeatMap? Map, bool Fresh)> ReadAsync(FlightInfo flight)
     {
         var now = time.GetTimestamp();
         if (_entries.TryGetValue(flight.FlightId, out var entry) && time.GetElapsedTime(entry.FetchedAt, now) < Freshness)
         {
-            return entry.Map;
+            return (entry.Map, true);
         }
         var view = await grains.GetSeatMapGrain(flight.FlightId).GetAsync();
         if (view is null)
         {
-            return null;
+            return (null, false);
         }
         var map = entry?.Map is { } previous && previous.View.Version == view.Version
             ? previous with { View = view }
             : new CachedSeatMap(view, $"\"{view.Version}\"", Serialize(SeatMapApi.ToResponse(flight, view, null)));
         _entries[flight.FlightId] = new Entry(map, now);
-        return map;
+        return (map, false);
     }
 
     /// <summary>Forgets a flight's copy after this process changed one of its seats.</summary>

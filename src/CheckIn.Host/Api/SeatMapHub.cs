@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using CheckIn.Contracts.Flights;
 using CheckIn.Contracts.Seats;
+using CheckIn.Grains.Telemetry;
 
 namespace CheckIn.Host.Api;
 
@@ -10,10 +11,14 @@ internal sealed record SeatMapChange(long FromVersion, long Version, IReadOnlyLi
 
 /// <summary>
 /// This process's seat-map hubs: one per flight with at least one open stream, created by the first subscriber and
-/// disposed when the last one leaves. The counters let tests see that many streams of one flight share one hub.
+/// disposed when the last one leaves. The counters let tests see that many streams of one flight share one hub; the
+/// <c>checkin.stream.subscribers</c> gauge counts each subscription from its join to its dispose (exactly once).
 /// </summary>
-internal sealed partial class SeatMapHubs(SeatMapCache cache, TimeProvider time, SeatMapStreamCounters counters, ILogger<SeatMapHubs> logger)
+internal sealed partial class SeatMapHubs(
+    SeatMapCache cache, TimeProvider time, SeatMapStreamCounters counters, CheckInMetrics metrics, ILogger<SeatMapHubs> logger)
 {
+    public const string StreamName = "seatmap";
+
     private readonly Dictionary<string, SeatMapHub> _hubs = new(StringComparer.Ordinal);
 
     /// <summary>Joins the flight's hub (creating it with <paramref name="initial"/> if there is none).</summary>
@@ -28,7 +33,9 @@ internal sealed partial class SeatMapHubs(SeatMapCache cache, TimeProvider time,
                 counters.HubCreated(flight.FlightId);
                 hub.Start();
             }
-            return hub.Add();
+            var subscription = hub.Add();
+            metrics.StreamSubscribers(StreamName, 1);
+            return subscription;
         }
     }
 
@@ -52,6 +59,8 @@ internal sealed partial class SeatMapHubs(SeatMapCache cache, TimeProvider time,
     internal TimeProvider Time => time;
 
     internal SeatMapStreamCounters Counters => counters;
+
+    internal CheckInMetrics Metrics => metrics;
 
     internal ILogger Logger => logger;
 
@@ -84,6 +93,8 @@ internal sealed class SeatMapHub : IDisposable
     }
 
     public FlightInfo Flight { get; }
+
+    internal SeatMapHubs Owner => _owner;
 
     public bool IsEmpty
     {
@@ -250,6 +261,7 @@ internal sealed class SeatMapSubscription : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _changes.Writer.TryComplete();
+            _hub.Owner.Metrics.StreamSubscribers(SeatMapHubs.StreamName, -1);
             _hub.Remove(this);
         }
         return ValueTask.CompletedTask;

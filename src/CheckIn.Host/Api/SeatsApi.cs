@@ -44,7 +44,8 @@ internal static class SeatsApi
     }
 
     /// <summary>What every seat command needs besides its body: the route values, the caller and the services.</summary>
-    public readonly record struct SeatCommandScope(string FlightId, string SeatNumber, ClaimsPrincipal User, FlightCatalog Flights, SeatMapCache Maps, IGrainFactory Grains);
+    public readonly record struct SeatCommandScope(
+        string FlightId, string SeatNumber, ClaimsPrincipal User, FlightCatalog Flights, SeatMapCache Maps, IGrainFactory Grains, AbuseRejections Rejections);
 
     public static Task<Results<Ok<SeatResponse>, ProblemHttpResult>> Hold(SeatCommandRequest? request, [AsParameters] SeatCommandScope scope) =>
         RunAsync(SeatCommand.Hold, request, scope);
@@ -57,7 +58,7 @@ internal static class SeatsApi
 
     private static async Task<Results<Ok<SeatResponse>, ProblemHttpResult>> RunAsync(SeatCommand command, SeatCommandRequest? request, SeatCommandScope scope)
     {
-        var (flightId, seatNumber, user, flights, maps, grains) = scope;
+        var (flightId, seatNumber, user, flights, maps, grains, rejections) = scope;
         if (string.IsNullOrWhiteSpace(request?.PassengerId))
         {
             return Problems.Validation("passengerId", "passengerId is required.");
@@ -93,6 +94,10 @@ internal static class SeatsApi
             _ => await passenger.ReleaseAsync(seatNumber, context),
         };
         maps.Invalidate(flightId);
+        if (!result.IsSuccess && result.Error.Code == FailureCode.HoldCooldown)
+        {
+            rejections.HoldCooldown(flight.FlightId, passengerId);
+        }
         return result.IsSuccess ? TypedResults.Ok(ToResponse(result.Value)) : Problems.From(result.Error);
     }
 
