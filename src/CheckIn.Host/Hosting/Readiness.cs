@@ -89,7 +89,9 @@ internal static class ReadinessSetup
             checks.AddCheck<RedisCheck>("redis", tags: [ReadyTag]);
         }
         // No resilience handler: a probe answers within its own timeout and never counts against the callers' circuit.
-        services.AddHttpClient(RemoteServiceCheck.HttpClientName, client => client.Timeout = RemoteServiceCheck.ProbeTimeout + TimeSpan.FromSeconds(1));
+        // Nor request logging: a load balancer probing every few seconds would fill the log with four lines a probe.
+        services.AddHttpClient(RemoteServiceCheck.HttpClientName, client => client.Timeout = RemoteServiceCheck.ProbeTimeout + TimeSpan.FromSeconds(1))
+            .RemoveAllLoggers();
         checks.AddCheck<WeightServiceCheck>("weight-service", failureStatus: HealthStatus.Degraded, tags: [ReadyTag]);
         checks.AddCheck<PaymentProviderCheck>("payment-provider", failureStatus: HealthStatus.Degraded, tags: [ReadyTag]);
         return services;
