@@ -9,6 +9,7 @@ builder.AddCheckInLogging(mode);
 
 var urls = builder.Configuration["urls"] ?? "http://localhost:5080";
 builder.WebHost.UseUrls(urls);
+builder.AddCheckInTelemetry(mode);
 builder.AddCheckInSilo(mode);
 builder.Services.AddCheckInApi(mode);
 builder.Services.AddCheckInIntegrations(builder.Configuration);
