@@ -5,6 +5,7 @@ using CheckIn.Host.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 var mode = RunMode.From(builder.Configuration);
+builder.AddCheckInLogging(mode);
 
 var urls = builder.Configuration["urls"] ?? "http://localhost:5080";
 builder.WebHost.UseUrls(urls);

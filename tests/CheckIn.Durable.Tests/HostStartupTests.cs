@@ -189,11 +189,13 @@ public sealed partial class HostStartupTests(DurableServicesFixture services, IT
         Assert.False(StackFrame().IsMatch(host.Output), $"the output has a stack trace:{Environment.NewLine}{host.Output}");
     }
 
-    // A frame line as the console logger or the runtime prints it, after the test's seconds prefix.
-    [GeneratedRegex(@"^\s*\d+\.\d+\s+at \S+", RegexOptions.Multiline)]
+    // A frame line as the text console logger or the runtime prints it, after the test's seconds prefix, or a frame
+    // inside a JSON log line's escaped Exception (durable mode logs JSON).
+    [GeneratedRegex(@"(^\s*\d+\.\d+\s+at \S+)|(\\n\s+at \S+)", RegexOptions.Multiline)]
     private static partial Regex StackFrame();
 
-    // Console logger lines start with the level; the test prefixes each line with the seconds since start.
-    [GeneratedRegex(@"^\s*[\d.]+ (fail|crit): .*$", RegexOptions.Multiline)]
+    // Text console lines start with the level, JSON lines (durable mode) name it; the test prefixes each line with the
+    // seconds since start.
+    [GeneratedRegex(@"^\s*[\d.]+ ((fail|crit): .*|\{.*""LogLevel"":""(Error|Critical)"".*)$", RegexOptions.Multiline)]
     private static partial Regex LogLevelPrefix();
 }

@@ -105,7 +105,7 @@ internal static partial class ApiSetup
         app.MapOrleansDashboard(routePrefix: "/dashboard").ExcludeFromDescription();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
         app.MapCheckInMetrics();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadinessSetup.ReadyTag) }).ExcludeFromDescription();
+        app.MapHealthChecks("/health/ready", ReadinessSetup.ReadyOptions()).ExcludeFromDescription();
 
         app.MapSessionsApi();
         app.MapSeatMapApi();

@@ -1,4 +1,5 @@
 using CheckIn.Grains.CheckIns;
+using CheckIn.Grains.Telemetry;
 using CheckIn.Payments;
 using CheckIn.Weight;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,6 +45,9 @@ public static partial class IntegrationSetup
         services.TryAddSingleton<PaymentProviderClient>();
         services.TryAddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<PaymentProviderClient>());
         services.TryAddSingleton<PaymentWebhookVerifier>();
+        // The payment client logs passengers by pseudonym; a host (or a test container) without the silo's services still has one.
+        services.AddOptions<PseudonymOptions>();
+        services.TryAddSingleton<Pseudonyms>();
 
         var inProcess = InProcessSimulators.From(configuration);
         services.TryAddSingleton(inProcess);

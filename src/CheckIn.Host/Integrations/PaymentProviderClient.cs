@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CheckIn.Grains.CheckIns;
+using CheckIn.Grains.Telemetry;
 using CheckIn.Payments;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,7 @@ public sealed partial class PaymentProviderClient(
     ServiceBaseAddress address,
     IOptions<IntegrationOptions> options,
     TimeProvider time,
+    Pseudonyms pseudonyms,
     ILogger<PaymentProviderClient> logger) : IPaymentGateway
 {
     public const string HttpClientName = "CheckIn.Payments";
@@ -32,7 +34,7 @@ public sealed partial class PaymentProviderClient(
         var settings = options.Value.Payments;
         if (address.Resolve(settings, InProcessPath) is not { } root)
         {
-            LogNoAddress(logger, request.Reference);
+            LogNoAddress(logger, LogSubject(request.Reference));
             return Unavailable(RemoteAnswers.DefaultRetryAfter);
         }
         var body = new CreateIntentBody(request.Amount, string.IsNullOrWhiteSpace(request.Currency) ? settings.Currency : request.Currency,
@@ -52,24 +54,24 @@ public sealed partial class PaymentProviderClient(
                 {
                     return new PaymentIntentCreated(id, PayUrlFor(payUrl, root, settings), Unavailable: false);
                 }
-                LogUnreadable(logger, request.Reference, (int)response.StatusCode);
+                LogUnreadable(logger, LogSubject(request.Reference), (int)response.StatusCode);
                 return Unavailable(RemoteAnswers.DefaultRetryAfter);
             }
             if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429)
             {
                 // The provider refused what we sent: a bug on our side, not an outage, so it is logged as an error.
                 var code = await RemoteAnswers.ProblemCodeAsync(response, cancellationToken);
-                LogRefused(logger, request.Reference, (int)response.StatusCode, code);
+                LogRefused(logger, LogSubject(request.Reference), (int)response.StatusCode, code);
                 return Unavailable(null);
             }
             var retryAfter = RemoteAnswers.RetryAfter(response, time);
-            LogCreateFailed(logger, request.Reference, $"status {(int)response.StatusCode}", retryAfter);
+            LogCreateFailed(logger, LogSubject(request.Reference), $"status {(int)response.StatusCode}", retryAfter);
             return Unavailable(retryAfter);
         }
         catch (Exception ex) when (RemoteAnswers.IsUnavailability(ex, cancellationToken))
         {
             var retryAfter = RemoteAnswers.RetryAfter(ex, settings);
-            LogCreateFailed(logger, request.Reference, RemoteAnswers.Describe(ex), retryAfter);
+            LogCreateFailed(logger, LogSubject(request.Reference), RemoteAnswers.Describe(ex), retryAfter);
             return Unavailable(retryAfter);
         }
     }
@@ -106,6 +108,16 @@ public sealed partial class PaymentProviderClient(
             LogCancelFailed(logger, intentId, RemoteAnswers.Describe(ex));
             return IntentCancellation.Unavailable;
         }
+    }
+
+    /// <summary>
+    /// A payment's reference is <c>flight/passengerId</c> and a passenger id carries the PNR: logs get the flight and
+    /// the passenger's pseudonym instead.
+    /// </summary>
+    private string LogSubject(string reference)
+    {
+        var slash = reference.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? pseudonyms.Passenger(reference)! : $"{reference[..slash]}/{pseudonyms.Passenger(reference[(slash + 1)..])}";
     }
 
     private static PaymentIntentCreated Unavailable(TimeSpan? retryAfter) => new(null, null, Unavailable: true, retryAfter);
