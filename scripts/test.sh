@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The one test command: starts throwaway PostgreSQL and Redis on 127.0.0.1 (installing Redis if missing),
 # installs Chromium for the browser tests if missing, builds the solution (which builds the passenger UI), runs the
-# UI's Vitest suite and every test project, stops the services, and ends with "N passed, N failed" (both suites).
-# Exits non-zero when anything fails, including a missing service, Chromium or Node.js (never a skipped test).
+# UI's Vitest suite, promtool's checks and rule tests of deploy/prometheus, and every test project, stops the
+# services, and ends with "N passed, N failed" (all of them). Exits non-zero when anything fails, including a missing
+# service, Chromium, Prometheus or Node.js (never a skipped test).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -50,6 +51,17 @@ if [ ! -x /usr/bin/chromium ]; then
     setup_failed=$((setup_failed + 1))
   fi
 fi
+
+# The Prometheus rules are unit-tested with promtool, and tests/CheckIn.Durable.Tests/PrometheusTests.cs scrapes a
+# real host with the real prometheus binary: both come with Debian's `prometheus` package.
+if ! command -v promtool >/dev/null 2>&1 || [ ! -x /usr/bin/prometheus ]; then
+  echo "==> installing prometheus for the rule tests and the Prometheus integration test"
+  if ! { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=900 prometheus >/dev/null; }; then
+    echo "test.sh: could not install prometheus (apt-get install prometheus), needed by deploy/prometheus's rule tests and tests/CheckIn.Durable.Tests" >&2
+    setup_failed=$((setup_failed + 1))
+  fi
+fi
+export CHECKIN_TEST_PROMETHEUS=/usr/bin/prometheus
 
 # The passenger UI (src/CheckIn.Web) is built by the host's build and tested with Vitest: both need Node.js 20.19+.
 node_ok=0
@@ -105,6 +117,22 @@ if [ "$node_ok" -eq 1 ]; then
   echo "==> Vitest: $vitest_passed passed, $vitest_failed failed"
 fi
 
+# deploy/prometheus: promtool check config, check rules, and every rule test group (scripts/prometheus-rules.sh).
+promtool_passed=0
+promtool_failed=0
+if command -v promtool >/dev/null 2>&1; then
+  echo "==> checking the Prometheus configuration and rules with promtool"
+  promtool_summary=$(bash "$root/scripts/prometheus-rules.sh" | tail -n 1)
+  promtool_passed=$(echo "$promtool_summary" | sed -n 's/^promtool: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+  promtool_failed=$(echo "$promtool_summary" | sed -n 's/^promtool: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+  if [ -z "$promtool_passed" ] || [ -z "$promtool_failed" ]; then
+    echo "test.sh: scripts/prometheus-rules.sh printed no summary" >&2
+    promtool_passed=0
+    promtool_failed=1
+  fi
+  echo "==> promtool: $promtool_passed passed, $promtool_failed failed"
+fi
+
 echo "==> running tests"
 export CHECKIN_TEST_RESULTS="$work/results"
 # The screenshot capture (trait Category=Screenshots) is scripts/screenshots.sh's job, not a check: it hung twice
@@ -140,8 +168,8 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # A test host that crashed reports no failed test but a non-zero exit: count it.
   failed=1
 fi
-passed=$((passed + vitest_passed))
-failed=$((failed + vitest_failed + setup_failed))
+passed=$((passed + vitest_passed + promtool_passed))
+failed=$((failed + vitest_failed + promtool_failed + setup_failed))
 echo "==> finished in $(( $(date +%s) - started )) s"
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

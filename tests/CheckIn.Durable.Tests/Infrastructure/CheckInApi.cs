@@ -114,6 +114,18 @@ internal sealed class CheckInApi(HttpClient http)
         return await SendAsync(request);
     }
 
+    /// <summary>A POST of a raw JSON body, without any credential (e.g. a webhook without a valid signature).</summary>
+    public Task<ApiResponse> PostRawAsync(string path, string json) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") });
+
+    /// <summary>A GET as the client of an <c>X-Api-Key</c> (abuse protection counts it as <c>key:{Name}</c>).</summary>
+    public async Task<ApiResponse> GetWithApiKeyAsync(string path, string apiKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-Api-Key", apiKey);
+        return await SendAsync(request);
+    }
+
     private Task<ApiResponse> PostAsync(string path, object body) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) });
 
