@@ -8,6 +8,7 @@ var mode = RunMode.From(builder.Configuration);
 
 var urls = builder.Configuration["urls"] ?? "http://localhost:5080";
 builder.WebHost.UseUrls(urls);
+builder.AddCheckInTelemetry(mode);
 builder.AddCheckInSilo(mode);
 builder.Services.AddCheckInApi(mode);
 builder.Services.AddCheckInIntegrations(builder.Configuration);

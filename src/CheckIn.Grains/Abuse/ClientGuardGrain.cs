@@ -1,6 +1,7 @@
 using CheckIn.Contracts;
 using CheckIn.Contracts.Abuse;
 using CheckIn.Grains.Audit;
+using CheckIn.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -37,6 +38,8 @@ internal sealed partial class ClientGuardGrain(
     TimeProvider time,
     IOptionsMonitor<RateLimitOptions> options,
     IAbuseIncidentLog incidents,
+    CheckInMetrics metrics,
+    Pseudonyms pseudonyms,
     ILogger<ClientGuardGrain> logger) : Grain, IClientGuardGrain
 {
     internal const string StateName = "client-guard";
@@ -100,8 +103,15 @@ internal sealed partial class ClientGuardGrain(
             state.State = new ClientBlockState();
             throw;
         }
+        // Counted once the block is durable, once per block (the refusals it causes are counted by the front).
+        metrics.ClientBlocked(WireNames.Of(rule));
+        var reason = Reason(state.State, current);
         await AnnounceAsync(current);
-        LogBlocked(logger, _clientKey, rule, decision.ObservedCount, decision.Window, state.State.BlockedUntil!.Value);
+        using (LogScopes.Change(logger, null, null, null, SystemActor, reason))
+        using (logger.BeginScope(new KeyValuePair<string, object?>[] { new("ClientKey", ClientKeyForLog), new("Rule", WireNames.Of(rule)) }))
+        {
+            LogBlocked(logger, ClientKeyForLog, rule, decision.ObservedCount, decision.Window, state.State.BlockedUntil!.Value);
+        }
         return new GuardAnswer(GuardVerdict.Blocked, state.State.BlockedUntil, rule, Permits.None(now));
     }
 
@@ -121,7 +131,7 @@ internal sealed partial class ClientGuardGrain(
         _announced = false;
         _window?.ForgetReads();
         await GrainFactory.GetBlockListGrain().RemoveAsync(_clientKey);
-        LogLifted(logger, _clientKey, block.Rule, actor, reason);
+        LogLifted(logger, ClientKeyForLog, block.Rule, pseudonyms.Actor(actor), reason);
         return true;
     }
 
@@ -129,20 +139,29 @@ internal sealed partial class ClientGuardGrain(
     private async Task AnnounceAsync(RateLimitOptions current)
     {
         var block = state.State;
-        var (observed, window) = (block.ObservedCount, block.Window);
         var until = block.BlockedUntil!.Value;
+        await incidents.AppendAsync(new AbuseIncident(
+            block.IncidentId, _clientKey, block.Rule, block.ObservedCount, block.Window, IncidentDecision.Blocked, until, block.BlockedAt, SystemActor,
+            Reason(block, current)));
+        await GrainFactory.GetBlockListGrain().AddAsync(new ClientBlock(_clientKey, block.Rule, block.BlockedAt, until, block.IncidentId));
+        _announced = true;
+    }
+
+    /// <summary>Why the client is blocked, as the incident records it.</summary>
+    private static string Reason(ClientBlockState block, RateLimitOptions current)
+    {
+        var (observed, window) = (block.ObservedCount, block.Window);
         var reason = block.Rule switch
         {
             AbuseRule.Burst => $"{observed} seat-map reads within {window.TotalSeconds:0.###} s (limit {current.BurstReads})",
             AbuseRule.Scrape => $"{observed} distinct flights' seat maps within {window.TotalSeconds:0.###} s (limit {current.ScrapeDistinctFlights})",
             _ => $"rule {block.Rule}",
         };
-        await incidents.AppendAsync(new AbuseIncident(
-            block.IncidentId, _clientKey, block.Rule, observed, window, IncidentDecision.Blocked, until, block.BlockedAt, SystemActor,
-            $"{reason}: blocked for {(until - block.BlockedAt).TotalMinutes:0.#} min"));
-        await GrainFactory.GetBlockListGrain().AddAsync(new ClientBlock(_clientKey, block.Rule, block.BlockedAt, until, block.IncidentId));
-        _announced = true;
+        return $"{reason}: blocked for {(block.BlockedUntil!.Value - block.BlockedAt).TotalMinutes:0.#} min";
     }
+
+    /// <summary>The client key as a log line shows it (a key naming a passenger shows its pseudonym).</summary>
+    private string ClientKeyForLog => pseudonyms.Actor(_clientKey);
 
     private ClientWindow Window(RateLimitOptions current)
     {

@@ -4,6 +4,7 @@ using CheckIn.Contracts.CheckIns;
 using CheckIn.Contracts.Common;
 using CheckIn.Contracts.Flights;
 using CheckIn.Grains.Audit;
+using CheckIn.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -58,6 +59,8 @@ internal sealed partial class CheckInGrain(
     IOptions<BaggageOptions> baggage,
     IBagScale scale,
     IPaymentGateway payments,
+    CheckInMetrics metrics,
+    Pseudonyms pseudonyms,
     ILogger<CheckInGrain> logger) : Grain, ICheckInGrain
 {
     private const int MaxAutoAssignAttempts = 20;
@@ -67,12 +70,16 @@ internal sealed partial class CheckInGrain(
     private FlightInfo? _flight;
     private Passenger? _passenger;
     private string _pnr = "";
+    private string _pseudonym = "";
+    private readonly OutboxGauge _backlog = new(metrics, "checkin");
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_flightId, _passengerId) = GrainKeys.Split(this.GetPrimaryKeyString());
         var dash = _passengerId.LastIndexOf('-');
         _pnr = dash > 0 ? _passengerId[..dash] : _passengerId;
+        _pseudonym = pseudonyms.Passenger(_passengerId)!;
+        _backlog.Track(state.State.UnpublishedEvents.Count);
         if (state.State.UnpublishedEvents.Count > 0)
         {
             await PublishAsync();
@@ -85,6 +92,13 @@ internal sealed partial class CheckInGrain(
         {
             await VoidIntentsAsync();
         }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // What is still unpublished leaves this process with the activation; the next one reports it again.
+        _backlog.Track(0);
+        return Task.CompletedTask;
     }
 
     public async Task<Result<CheckInView>> AddBagAsync(string bagTag, CommandContext context)
@@ -177,7 +191,7 @@ internal sealed partial class CheckInGrain(
         var index = s.Payments.FindIndex(p => p.IntentId == paymentEvent.IntentId);
         if (index < 0)
         {
-            LogUnknownIntent(logger, _flightId, _passengerId, paymentEvent.IntentId, paymentEvent.EventId);
+            LogUnknownIntent(logger, _flightId, _pseudonym, paymentEvent.IntentId, paymentEvent.EventId);
             return Outcome(PaymentEventEffect.UnknownIntent);
         }
         var intent = s.Payments[index];
@@ -254,7 +268,7 @@ internal sealed partial class CheckInGrain(
             if (answer == IntentCancellation.Unavailable)
             {
                 // Kept for the next activation.
-                LogVoidFailed(logger, _flightId, _passengerId, intentId);
+                LogVoidFailed(logger, _flightId, _pseudonym, intentId);
                 continue;
             }
             state.State.IntentsToVoid.Remove(intentId);
@@ -277,8 +291,10 @@ internal sealed partial class CheckInGrain(
         catch
         {
             await state.ReadStateAsync();
+            _backlog.Track(state.State.UnpublishedEvents.Count);
             throw;
         }
+        _backlog.Track(state.State.UnpublishedEvents.Count);
     }
 
     public async Task<Result<CheckInView>> GetAsync()
@@ -406,7 +422,7 @@ internal sealed partial class CheckInGrain(
                 return Result<string>.Ok(current);
             }
             // The hold ran out between the two calls: the passenger has no seat now, so one is assigned below.
-            LogSeatLost(logger, _flightId, _passengerId, current, confirmed.Error.Code);
+            LogSeatLost(logger, _flightId, _pseudonym, current, confirmed.Error.Code);
         }
 
         var map = await GrainFactory.GetSeatMapGrain(_flightId).GetAsync();
@@ -437,7 +453,7 @@ internal sealed partial class CheckInGrain(
         if (!released.IsSuccess)
         {
             // Not the passenger's any more (an expired hold someone else took): nothing of theirs to release.
-            LogSeatLost(logger, _flightId, _passengerId, seat, released.Error.Code);
+            LogSeatLost(logger, _flightId, _pseudonym, seat, released.Error.Code);
         }
         state.State.SeatToRelease = null;
         await WriteAsync();
@@ -466,7 +482,16 @@ internal sealed partial class CheckInGrain(
             context.Actor, context.Reason, now, context.CorrelationId, state.State.Version);
         state.State.UnpublishedEvents.Add(e);
         await WriteAsync();
-        LogTransition(logger, _flightId, _passengerId, action, from, to, context.Actor, context.Reason);
+        if (from != to)
+        {
+            metrics.CheckInTransition(_flightId, WireNames.Of(from), WireNames.Of(to));
+        }
+        var actor = pseudonyms.Actor(context.Actor);
+        var reason = pseudonyms.Scrub(context.Reason, [_passengerId, _pnr]);
+        using (LogScopes.Change(logger, _flightId, e.SeatNumber, _pseudonym, actor, reason))
+        {
+            LogTransition(logger, _flightId, _pseudonym, action, from, to, actor, reason);
+        }
         await PublishAsync();
     }
 
@@ -474,8 +499,9 @@ internal sealed partial class CheckInGrain(
     {
         if (await Outbox.PublishAsync(state.State.UnpublishedEvents, events => auditLog.AppendAsync(events)) is { } failure)
         {
-            LogAuditAppendFailed(logger, failure, _flightId, _passengerId, state.State.UnpublishedEvents.Count);
+            LogAuditAppendFailed(logger, failure, _flightId, _pseudonym, state.State.UnpublishedEvents.Count);
         }
+        _backlog.Track(state.State.UnpublishedEvents.Count);
     }
 
     /// <summary>Loads the flight and the passenger once per activation; an error if either does not exist.</summary>
@@ -510,18 +536,18 @@ internal sealed partial class CheckInGrain(
             [.. s.Bags], [.. s.Payments]);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Check-in {FlightId}/{PassengerId} {Action}: {From} -> {To} by {Actor}: {Reason}")]
-    private static partial void LogTransition(ILogger logger, string flightId, string passengerId, string action, CheckInStatus from, CheckInStatus to, string actor, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Check-in {FlightId}/{Passenger} {Action}: {From} -> {To} by {Actor}: {Reason}")]
+    private static partial void LogTransition(ILogger logger, string flightId, string passenger, string action, CheckInStatus from, CheckInStatus to, string actor, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Check-in {FlightId}/{PassengerId}: seat {SeatNumber} was not theirs any more ({Code})")]
-    private static partial void LogSeatLost(ILogger logger, string flightId, string passengerId, string seatNumber, FailureCode code);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Check-in {FlightId}/{Passenger}: seat {SeatNumber} was not theirs any more ({Code})")]
+    private static partial void LogSeatLost(ILogger logger, string flightId, string passenger, string seatNumber, FailureCode code);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Check-in {FlightId}/{PassengerId}: payment event {EventId} names intent {IntentId}, which is not this check-in's; ignored")]
-    private static partial void LogUnknownIntent(ILogger logger, string flightId, string passengerId, string intentId, string eventId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Check-in {FlightId}/{Passenger}: payment event {EventId} names intent {IntentId}, which is not this check-in's; ignored")]
+    private static partial void LogUnknownIntent(ILogger logger, string flightId, string passenger, string intentId, string eventId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Check-in {FlightId}/{PassengerId}: the provider did not cancel intent {IntentId}; retried at the next activation")]
-    private static partial void LogVoidFailed(ILogger logger, string flightId, string passengerId, string intentId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Check-in {FlightId}/{Passenger}: the provider did not cancel intent {IntentId}; retried at the next activation")]
+    private static partial void LogVoidFailed(ILogger logger, string flightId, string passenger, string intentId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Check-in {FlightId}/{PassengerId}: {Count} audit events stay in the outbox; the audit log refused them")]
-    private static partial void LogAuditAppendFailed(ILogger logger, Exception exception, string flightId, string passengerId, int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Check-in {FlightId}/{Passenger}: {Count} audit events stay in the outbox; the audit log refused them")]
+    private static partial void LogAuditAppendFailed(ILogger logger, Exception exception, string flightId, string passenger, int count);
 }

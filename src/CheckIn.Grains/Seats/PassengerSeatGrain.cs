@@ -5,6 +5,7 @@ using CheckIn.Contracts.Common;
 using CheckIn.Contracts.Seats;
 using CheckIn.Grains.Abuse;
 using CheckIn.Grains.Audit;
+using CheckIn.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -72,6 +73,7 @@ internal sealed partial class PassengerSeatGrain(
     IOptions<RateLimitOptions> limits,
     IAbuseIncidentLog incidents,
     TimeProvider time,
+    Pseudonyms pseudonyms,
     ILogger<PassengerSeatGrain> logger) : Grain, IPassengerSeatGrain, IRemindable
 {
     private const string ReconcileReminder = "seat-move";
@@ -307,7 +309,7 @@ internal sealed partial class PassengerSeatGrain(
             At = now,
             Until = decision.History.CooldownUntil!.Value,
         };
-        LogCooldownStarted(logger, _flightId, _passengerId, count, decision.History.CooldownUntil.Value);
+        LogCooldownStarted(logger, _flightId, pseudonyms.Passenger(_passengerId)!, count, decision.History.CooldownUntil.Value);
         return state.State.UnreportedIncident;
     }
 
@@ -391,7 +393,7 @@ internal sealed partial class PassengerSeatGrain(
         }
         state.State.PendingSeat = null;
         await WriteAsync();
-        LogReconciled(logger, _flightId, _passengerId, pending, ours);
+        LogReconciled(logger, _flightId, pseudonyms.Passenger(_passengerId)!, pending, ours);
     }
 
     /// <summary>Releases the seat a move left behind; true when this release let go of it (false: not ours, or no answer).</summary>
@@ -411,7 +413,7 @@ internal sealed partial class PassengerSeatGrain(
         if (!released.IsSuccess)
         {
             // Already gone (expired and taken by someone else): nothing of ours to release.
-            LogPreviousNotReleased(logger, _flightId, _passengerId, previous, released.Error.Code);
+            LogPreviousNotReleased(logger, _flightId, pseudonyms.Passenger(_passengerId)!, previous, released.Error.Code);
         }
         return released.IsSuccess;
     }
@@ -422,7 +424,7 @@ internal sealed partial class PassengerSeatGrain(
         {
             state.State.UnresolvedSeats.Add(seatNumber);
         }
-        LogParked(logger, _flightId, _passengerId, seatNumber);
+        LogParked(logger, _flightId, pseudonyms.Passenger(_passengerId)!, seatNumber);
         ScheduleResolve();
     }
 
@@ -453,7 +455,7 @@ internal sealed partial class PassengerSeatGrain(
                 if (seat.IsSuccess && seat.Value.PassengerId == _passengerId && state.State.CurrentSeat != seatNumber)
                 {
                     var released = await Seat(seatNumber).ReleaseAsync(_passengerId, CommandContext.System("releasing a seat whose command failed"));
-                    LogUnresolvedReleased(logger, _flightId, _passengerId, seatNumber, released.IsSuccess);
+                    LogUnresolvedReleased(logger, _flightId, pseudonyms.Passenger(_passengerId)!, seatNumber, released.IsSuccess);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -490,18 +492,18 @@ internal sealed partial class PassengerSeatGrain(
 
     private ISeatGrain Seat(string seatNumber) => GrainFactory.GetSeatGrain(_flightId, seatNumber);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Passenger {PassengerId} on {FlightId}: interrupted hold of {SeatNumber} reconciled, adopted={Adopted}")]
-    private static partial void LogReconciled(ILogger logger, string flightId, string passengerId, string seatNumber, bool adopted);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Passenger {Passenger} on {FlightId}: interrupted hold of {SeatNumber} reconciled, adopted={Adopted}")]
+    private static partial void LogReconciled(ILogger logger, string flightId, string passenger, string seatNumber, bool adopted);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Passenger {PassengerId} on {FlightId}: seat {SeatNumber} did not answer; parked until it does")]
-    private static partial void LogParked(ILogger logger, string flightId, string passengerId, string seatNumber);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Passenger {Passenger} on {FlightId}: seat {SeatNumber} did not answer; parked until it does")]
+    private static partial void LogParked(ILogger logger, string flightId, string passenger, string seatNumber);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Passenger {PassengerId} on {FlightId}: seat {SeatNumber} from a failed command was ours and is released (released={Released})")]
-    private static partial void LogUnresolvedReleased(ILogger logger, string flightId, string passengerId, string seatNumber, bool released);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Passenger {Passenger} on {FlightId}: seat {SeatNumber} from a failed command was ours and is released (released={Released})")]
+    private static partial void LogUnresolvedReleased(ILogger logger, string flightId, string passenger, string seatNumber, bool released);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Passenger {PassengerId} on {FlightId}: {Cycles} hold cycles, hold cooldown until {CooldownUntil}")]
-    private static partial void LogCooldownStarted(ILogger logger, string flightId, string passengerId, int cycles, DateTimeOffset cooldownUntil);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Passenger {Passenger} on {FlightId}: {Cycles} hold cycles, hold cooldown until {CooldownUntil}")]
+    private static partial void LogCooldownStarted(ILogger logger, string flightId, string passenger, int cycles, DateTimeOffset cooldownUntil);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Passenger {PassengerId} on {FlightId}: previous seat {SeatNumber} was not theirs any more ({Code})")]
-    private static partial void LogPreviousNotReleased(ILogger logger, string flightId, string passengerId, string seatNumber, FailureCode code);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Passenger {Passenger} on {FlightId}: previous seat {SeatNumber} was not theirs any more ({Code})")]
+    private static partial void LogPreviousNotReleased(ILogger logger, string flightId, string passenger, string seatNumber, FailureCode code);
 }

@@ -4,8 +4,9 @@ using CheckIn.Contracts.Flights;
 using CheckIn.Contracts.Seats;
 using CheckIn.Contracts.Waitlist;
 using CheckIn.Grains.Audit;
-using Microsoft.Extensions.Logging;
+using CheckIn.Grains.Telemetry;
 using CheckIn.Grains.Waitlist;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
@@ -26,6 +27,8 @@ internal sealed partial class SeatGrain(
     IAuditLog auditLog,
     TimeProvider time,
     IOptions<SeatHoldOptions> options,
+    CheckInMetrics metrics,
+    Pseudonyms pseudonyms,
     ILogger<SeatGrain> logger) : Grain, ISeatGrain, IRemindable
 {
     private const string ExpiryReminder = "hold-expiry";
@@ -38,11 +41,14 @@ internal sealed partial class SeatGrain(
     private IGrainTimer? _expiryTimer;
     private IGrainTimer? _offerTimer;
     private bool _reminderRegistered;
+    private bool _flightExists;
+    private readonly OutboxGauge _backlog = new(metrics, "seat");
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_flightId, _seatNumber) = GrainKeys.Split(this.GetPrimaryKeyString());
         await LoadDefinitionAsync();
+        _backlog.Track(state.State.UnpublishedEvents.Count);
         if (state.State.UnpublishedEvents.Count > 0)
         {
             // A previous activation wrote these but may have died before the audit log had them.
@@ -51,6 +57,13 @@ internal sealed partial class SeatGrain(
         }
         ScheduleExpiryTimer();
         OfferToWaitlistIfOffered();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // What is still unpublished leaves this process with the activation; the next one reports it again.
+        _backlog.Track(0);
+        return Task.CompletedTask;
     }
 
     public async Task<Result<SeatSnapshot>> GetAsync()
@@ -64,28 +77,28 @@ internal sealed partial class SeatGrain(
     }
 
     public Task<Result<SeatSnapshot>> HoldAsync(string passengerId, CommandContext context) =>
-        ExecuteAsync(context, (seat, now) => SeatRules.Hold(seat, passengerId, now, options.Value.HoldDuration));
+        ExecuteAsync("hold", context, (seat, now) => SeatRules.Hold(seat, passengerId, now, options.Value.HoldDuration));
 
     public Task<Result<SeatSnapshot>> ConfirmAsync(string passengerId, CommandContext context) =>
-        ExecuteAsync(context, (seat, now) => SeatRules.Confirm(seat, passengerId, now));
+        ExecuteAsync("confirm", context, (seat, now) => SeatRules.Confirm(seat, passengerId, now));
 
     public Task<Result<SeatSnapshot>> ReleaseAsync(string passengerId, CommandContext context) =>
-        ExecuteAsync(context, (seat, now) => SeatRules.Release(seat, passengerId, now));
+        ExecuteAsync("release", context, (seat, now) => SeatRules.Release(seat, passengerId, now));
 
     public Task<Result<SeatSnapshot>> ClaimForWaitlistAsync(CommandContext context) =>
-        ExecuteAsync(context, SeatRules.Claim);
+        ExecuteAsync("claim", context, SeatRules.Claim);
 
     public Task<Result<SeatSnapshot>> AssignFromWaitlistAsync(string passengerId, CommandContext context) =>
-        ExecuteAsync(context, (seat, now) => SeatRules.Assign(seat, passengerId, now));
+        ExecuteAsync("assign", context, (seat, now) => SeatRules.Assign(seat, passengerId, now));
 
     public Task<Result<SeatSnapshot>> EndOfferAsync(CommandContext context) =>
-        ExecuteAsync(context, SeatRules.EndOffer);
+        ExecuteAsync("end_offer", context, SeatRules.EndOffer);
 
     public Task<Result<SeatSnapshot>> BlockAsync(CommandContext context) =>
-        ExecuteAsync(context, SeatRules.Block);
+        ExecuteAsync("block", context, SeatRules.Block);
 
     public Task<Result<SeatSnapshot>> UnblockAsync(CommandContext context) =>
-        ExecuteAsync(context, SeatRules.Unblock);
+        ExecuteAsync("unblock", context, SeatRules.Unblock);
 
     public async Task ExpireIfDueAsync()
     {
@@ -126,13 +139,23 @@ internal sealed partial class SeatGrain(
         }
     }
 
-    private async Task<Result<SeatSnapshot>> ExecuteAsync(CommandContext context, Func<SeatRecord, DateTimeOffset, SeatDecision> rule)
+    /// <summary>
+    /// Runs one command and counts it with its outcome once the outcome is final (after the state write: a command
+    /// whose write failed throws and is not counted). Repeats the API answers from its idempotency store never get here.
+    /// </summary>
+    private async Task<Result<SeatSnapshot>> ExecuteAsync(string command, CommandContext context, Func<SeatRecord, DateTimeOffset, SeatDecision> rule)
     {
         if (await FindDefinitionAsync() is { } missing)
         {
+            if (_flightExists)
+            {
+                // A flight id nobody created is not counted: it would add a series per made-up id.
+                metrics.SeatCommand(_flightId, command, WireNames.Of(FailureCode.SeatNotFound));
+            }
             return missing;
         }
         var decision = await ApplyAsync(context, rule);
+        metrics.SeatCommand(_flightId, command, decision.Error is { } refused ? WireNames.Of(refused.Code) : "ok");
         return decision.Error is { } error ? Result<SeatSnapshot>.Fail(error) : Result<SeatSnapshot>.Ok(Snapshot());
     }
 
@@ -172,6 +195,7 @@ internal sealed partial class SeatGrain(
         }
 
         await CommitAsync(after, events);
+        RecordEndings(before, expiry.Changed, current, decision, now);
         if (before.Status == SeatStatus.Held && decision.Record.Status != SeatStatus.Held)
         {
             CancelExpiryTimer();
@@ -189,6 +213,33 @@ internal sealed partial class SeatGrain(
             StopOfferTimer();
         }
         return decision;
+    }
+
+    /// <summary>What the committed write made true: a hold ended (and how), an expiry's lag, an offer's assignment latency.</summary>
+    private void RecordEndings(SeatRecord before, bool expired, SeatRecord current, SeatDecision decision, DateTimeOffset now)
+    {
+        if (expired)
+        {
+            metrics.HoldEnded(_flightId, "expired");
+            metrics.HoldExpiryLag(_flightId, now - before.HoldExpiresAt!.Value);
+        }
+        if (!decision.Changed)
+        {
+            return;
+        }
+        switch (current.Status, decision.Record.Status)
+        {
+            case (SeatStatus.Held, SeatStatus.Confirmed):
+                metrics.HoldEnded(_flightId, "confirmed");
+                break;
+            case (SeatStatus.Held, SeatStatus.Available or SeatStatus.Offered):
+                metrics.HoldEnded(_flightId, "released");
+                break;
+            case (SeatStatus.Offered, SeatStatus.Confirmed):
+                // An OFFERED record is only ever changed by its assignment, end or block: UpdatedAt is the offer.
+                metrics.WaitlistAssigned(_flightId, now - current.UpdatedAt);
+                break;
+        }
     }
 
     private async Task<SeatRecord> OfferIfWaitedForAsync(SeatRecord freed, CommandContext context, DateTimeOffset now, List<SeatAuditEvent> events)
@@ -302,12 +353,19 @@ internal sealed partial class SeatGrain(
             state.State.Record = previous;
             state.State.UnpublishedEvents.RemoveAll(events.Contains);
             await state.ReadStateAsync();
+            _backlog.Track(state.State.UnpublishedEvents.Count);
             throw;
         }
+        _backlog.Track(state.State.UnpublishedEvents.Count);
 
         foreach (var e in events)
         {
-            LogTransition(logger, e.FlightId, e.SeatNumber, e.From, e.To, e.PassengerId, e.Actor, e.Reason);
+            var passenger = pseudonyms.Passenger(e.PassengerId);
+            var actor = pseudonyms.Actor(e.Actor);
+            using (LogScopes.Change(logger, e.FlightId, e.SeatNumber, passenger, actor, e.Reason))
+            {
+                LogTransition(logger, e.FlightId, e.SeatNumber, e.From, e.To, passenger, actor, e.Reason);
+            }
         }
         await PublishAsync();
         GrainFactory.GetSeatMapGrain(_flightId).SeatChangedAsync(Snapshot()).Ignore();
@@ -319,11 +377,13 @@ internal sealed partial class SeatGrain(
         {
             LogAuditAppendFailed(logger, failure, _flightId, _seatNumber, state.State.UnpublishedEvents.Count);
         }
+        _backlog.Track(state.State.UnpublishedEvents.Count);
     }
 
     private async Task LoadDefinitionAsync()
     {
         var flight = await GrainFactory.GetFlightGrain(_flightId).GetAsync();
+        _flightExists = flight is not null;
         _definition = flight?.FindSeat(_seatNumber);
     }
 
@@ -372,8 +432,8 @@ internal sealed partial class SeatGrain(
         _expiryTimer = null;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Seat {FlightId}/{SeatNumber} {From} -> {To} passenger {PassengerId} by {Actor}: {Reason}")]
-    private static partial void LogTransition(ILogger logger, string flightId, string seatNumber, SeatStatus from, SeatStatus to, string? passengerId, string actor, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seat {FlightId}/{SeatNumber} {From} -> {To} passenger {Passenger} by {Actor}: {Reason}")]
+    private static partial void LogTransition(ILogger logger, string flightId, string seatNumber, SeatStatus from, SeatStatus to, string? passenger, string actor, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Seat {FlightId}/{SeatNumber}: the waitlist demand row could not be read; offering the freed seat to the waitlist")]
     private static partial void LogDemandUnreadable(ILogger logger, Exception exception, string flightId, string seatNumber);

@@ -5,6 +5,7 @@ using CheckIn.Contracts.Seats;
 using CheckIn.Contracts.Waitlist;
 using CheckIn.Grains.Audit;
 using CheckIn.Grains.CheckIns;
+using CheckIn.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -43,6 +44,8 @@ internal sealed partial class WaitlistGrain(
     TimeProvider time,
     IOptions<CheckInWindowOptions> window,
     IOptions<SeatHoldOptions> seatOptions,
+    CheckInMetrics metrics,
+    Pseudonyms pseudonyms,
     ILogger<WaitlistGrain> logger) : Grain, IWaitlistGrain, IRemindable
 {
     private const string CloseReminder = "waitlist-close";
@@ -60,13 +63,24 @@ internal sealed partial class WaitlistGrain(
     private List<Cabin>? _demand;
     private IGrainTimer? _sweepTimer;
     private bool _reminderRegistered;
+    private readonly OutboxGauge _backlog = new(metrics, "waitlist");
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _flightId = this.GetPrimaryKeyString();
+        _backlog.Track(state.State.UnpublishedEvents.Count);
+        ReportLength();
         _flight = await GrainFactory.GetFlightGrain(_flightId).GetAsync();
         await DeliverAsync();
         await UpdateSweepAsync();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // The line and what is still unpublished leave this process with the activation; the next one reports them.
+        metrics.WaitlistGone(_flightId);
+        _backlog.Track(0);
+        return Task.CompletedTask;
     }
 
     public async Task<Result<WaitlistEntry>> JoinAsync(WaitlistJoin join, CommandContext context)
@@ -105,11 +119,12 @@ internal sealed partial class WaitlistGrain(
             WaitlistStatus.Waiting, [], now, now);
         state.State.LastSequence = entry.Sequence;
         state.State.Entries.Add(entry);
-        Record(entry, "JOINED", context, $"joined: {cabin} {join.Position}{(entry.Together ? ", together" : "")}", NotificationTypes.WaitlistJoined,
+        var joined = $"joined: {cabin} {join.Position}{(entry.Together ? ", together" : "")}";
+        Record(entry, "JOINED", context, joined, NotificationTypes.WaitlistJoined,
             $"You are on the waitlist for flight {_flightId} ({cabin}, {join.Position}).");
         await WriteAsync();
         await DeliverAsync();
-        LogJoined(logger, _flightId, entry.Sequence, string.Join(",", entry.PassengerIds), entry.Cabin, entry.Position);
+        LogChange(entry, context.Actor, joined, () => LogJoined(logger, _flightId, entry.Sequence, pseudonyms.Passengers(entry.PassengerIds), entry.Cabin, entry.Position));
 
         // Nobody waits while a seat that suits them is free: serve the line now.
         await ServeAfterCommitAsync();
@@ -160,6 +175,7 @@ internal sealed partial class WaitlistGrain(
         var left = Replace(entry with { Status = WaitlistStatus.Left, Reason = "left at the passenger's request" });
         Record(left, "LEFT", context, left.Reason!, NotificationTypes.WaitlistLeft, $"You left the waitlist for flight {_flightId}.");
         await WriteAsync();
+        LogChange(left, context.Actor, left.Reason!, () => LogLeft(logger, _flightId, left.Sequence, pseudonyms.Passengers(left.PassengerIds)));
         await DeliverAsync();
         await SetDemandAsync(WaitingCabins());
         // Someone behind may now be first for a seat that was waiting for the one who left.
@@ -240,13 +256,19 @@ internal sealed partial class WaitlistGrain(
             && state.State.Entries.Any(e => e.Status == WaitlistStatus.Waiting))
         {
             var context = CommandContext.System("check-in closed");
+            var expiredEntries = new List<WaitlistEntry>();
             foreach (var entry in state.State.Entries.Where(e => e.Status == WaitlistStatus.Waiting).ToList())
             {
                 var expired = Replace(entry with { Status = WaitlistStatus.Expired, Reason = "check-in closed before a seat was found" });
                 Record(expired, "EXPIRED", context, expired.Reason!, NotificationTypes.WaitlistExpired,
                     $"Check-in for flight {_flightId} has closed; no seat was found for you on the waitlist.");
+                expiredEntries.Add(expired);
             }
             await WriteAsync();
+            foreach (var expired in expiredEntries)
+            {
+                LogChange(expired, context.Actor, expired.Reason!, () => LogExpired(logger, _flightId, expired.Sequence, pseudonyms.Passengers(expired.PassengerIds)));
+            }
             await DeliverAsync();
             await SetDemandAsync([]);
         }
@@ -366,6 +388,7 @@ internal sealed partial class WaitlistGrain(
     private async Task CompleteAsync(IReadOnlyList<PendingAssignment> pendings)
     {
         var outcomes = await Task.WhenAll(pendings.Select(AssignPassengersAsync));
+        var done = new List<(WaitlistEntry Entry, CommandContext Context)>();
         foreach (var (pending, assigned, stopped) in outcomes)
         {
             state.State.Pending.Remove(pending);
@@ -373,19 +396,23 @@ internal sealed partial class WaitlistGrain(
             var context = new CommandContext(Actor, $"assigned from waitlist entry {entry.Sequence}", pending.CorrelationId);
             if (assigned.Count > 0)
             {
-                var done = Replace(entry with
+                var assignedEntry = Replace(entry with
                 {
                     Status = WaitlistStatus.Assigned,
                     AssignedSeats = assigned,
                     Reason = stopped is null ? "assigned from the waitlist" : $"partly assigned: {stopped}",
                 });
                 var seats = string.Join(", ", assigned);
-                Record(done, "ASSIGNED", context, done.Reason!, NotificationTypes.SeatAssigned,
+                Record(assignedEntry, "ASSIGNED", context, assignedEntry.Reason!, NotificationTypes.SeatAssigned,
                     $"Good news: seat {seats} on flight {_flightId} is now confirmed for you from the waitlist.");
-                LogAssigned(logger, _flightId, entry.Sequence, string.Join(",", entry.PassengerIds), seats);
+                done.Add((assignedEntry, context));
             }
         }
         await WriteAsync();
+        foreach (var (entry, context) in done)
+        {
+            LogChange(entry, context.Actor, entry.Reason!, () => LogAssigned(logger, _flightId, entry.Sequence, pseudonyms.Passengers(entry.PassengerIds), string.Join(", ", entry.AssignedSeats)));
+        }
         await DeliverAsync();
         await SetDemandAsync(WaitingCabins());
     }
@@ -459,7 +486,29 @@ internal sealed partial class WaitlistGrain(
             // The write may or may not have landed: take storage's word and let the caller see the failure.
             _offered.Clear();
             await state.ReadStateAsync();
+            _backlog.Track(state.State.UnpublishedEvents.Count);
+            ReportLength();
             throw;
+        }
+        _backlog.Track(state.State.UnpublishedEvents.Count);
+        ReportLength();
+    }
+
+    private void ReportLength() =>
+        metrics.WaitlistLength(_flightId, state.State.Entries.Count(e => e.Status == WaitlistStatus.Waiting));
+
+    /// <summary>
+    /// Logs a written change of <paramref name="entry"/> inside its scope: the passengers and any ids the reason
+    /// names as pseudonyms (the audit event keeps them), the seats it was assigned.
+    /// </summary>
+    private void LogChange(WaitlistEntry entry, string actor, string reason, Action log)
+    {
+        string[] identifiers = [.. entry.PassengerIds, entry.Pnr];
+        var seats = entry.AssignedSeats.Count > 0 ? string.Join(",", entry.AssignedSeats) : null;
+        using (LogScopes.Change(logger, _flightId, seats, pseudonyms.Passengers(entry.PassengerIds), pseudonyms.Actor(actor),
+            pseudonyms.Scrub(reason, identifiers)))
+        {
+            log();
         }
     }
 
@@ -470,6 +519,7 @@ internal sealed partial class WaitlistGrain(
         {
             LogOutboxFailed(logger, failure, _flightId, "audit log");
         }
+        _backlog.Track(state.State.UnpublishedEvents.Count);
         if (state.State.UndeliveredNotifications.Count == 0)
         {
             return;
@@ -555,11 +605,17 @@ internal sealed partial class WaitlistGrain(
         await UpdateSweepAsync();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Waitlist {FlightId}: entry {Sequence} ({PassengerIds}) joined for {Cabin} {Position}")]
-    private static partial void LogJoined(ILogger logger, string flightId, long sequence, string passengerIds, Cabin cabin, SeatPreference position);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waitlist {FlightId}: entry {Sequence} ({Passengers}) joined for {Cabin} {Position}")]
+    private static partial void LogJoined(ILogger logger, string flightId, long sequence, string passengers, Cabin cabin, SeatPreference position);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Waitlist {FlightId}: entry {Sequence} ({PassengerIds}) assigned seat(s) {Seats}")]
-    private static partial void LogAssigned(ILogger logger, string flightId, long sequence, string passengerIds, string seats);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waitlist {FlightId}: entry {Sequence} ({Passengers}) assigned seat(s) {Seats}")]
+    private static partial void LogAssigned(ILogger logger, string flightId, long sequence, string passengers, string seats);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waitlist {FlightId}: entry {Sequence} ({Passengers}) left the line")]
+    private static partial void LogLeft(ILogger logger, string flightId, long sequence, string passengers);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waitlist {FlightId}: entry {Sequence} ({Passengers}) expired: check-in closed")]
+    private static partial void LogExpired(ILogger logger, string flightId, long sequence, string passengers);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Waitlist {FlightId}: nobody waiting wants seat {SeatNumber}; offer ended ({Status})")]
     private static partial void LogOfferEnded(ILogger logger, string flightId, string seatNumber, SeatStatus? status);

@@ -88,6 +88,7 @@ internal static partial class ApiSetup
         // Before authentication and the admin key check: a blocked client is refused before anything reads its request.
         app.UseAbuseProtection();
         app.UseDashboardAccess(app.Services.GetRequiredService<RunMode>());
+        app.UseMetricsAccess();
         app.UseAuthentication();
         app.UseAuthorization();
         // Before any endpoint (or routing's own 415/405 answer) reads or judges the body.
@@ -103,6 +104,7 @@ internal static partial class ApiSetup
         });
         app.MapOrleansDashboard(routePrefix: "/dashboard").ExcludeFromDescription();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
+        app.MapCheckInMetrics();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadinessSetup.ReadyTag) }).ExcludeFromDescription();
 
         app.MapSessionsApi();

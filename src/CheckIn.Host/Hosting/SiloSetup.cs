@@ -43,6 +43,11 @@ internal static class SiloSetup
         builder.UseOrleans(silo =>
         {
             silo.Services.AddCheckInMetrics();
+            if (TelemetryOptions.Read(builder.Configuration, mode).Enabled)
+            {
+                // Grain calls carry the caller's trace context, so a request's trace reaches into the grains.
+                silo.AddActivityPropagation();
+            }
             silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
             {
                 o.ClusterId = orleans.ClusterId;

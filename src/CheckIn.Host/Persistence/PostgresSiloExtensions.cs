@@ -52,6 +52,9 @@ public static class PostgresSiloExtensions
     /// </summary>
     public const int DefaultMaxPoolSize = 20;
 
+    /// <summary>The pool's name in Npgsql's metrics and traces.</summary>
+    public const string DataSourceName = "checkin";
+
     /// <summary>
     /// The one connection pool, tuned for many small statements unless the connection string says otherwise:
     /// Npgsql prepares the storage, reminder and audit statements after their second use (PostgreSQL then skips
@@ -81,6 +84,9 @@ public static class PostgresSiloExtensions
             csb.MaxPoolSize = Math.Max(DefaultMaxPoolSize, csb.MinPoolSize);
         }
         csb.NoResetOnClose = true;
+        // Npgsql names the pool in its metrics (db_client_connection_pool_name) and spans after the data source: a
+        // fixed name keeps the connection string out of every series.
+        builder.Name = DataSourceName;
         return builder.Build();
     }
 

@@ -5,6 +5,9 @@ using CheckIn.Grains.CheckIns;
 using CheckIn.Grains.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Reminders;
 using Orleans.TestingHost;
@@ -43,6 +46,21 @@ public class ClusterFixture : IAsyncLifetime
 
     public FakePaymentGateway Payments { get; } = new();
 
+    /// <summary>Every log record of the grains that log (categories <c>CheckIn.Grains.*</c>), with its scopes.</summary>
+    public FakeLogCollector GrainLogs { get; } = FakeLogCollector.Create(new FakeLogCollectorOptions
+    {
+        FilteredCategories = new HashSet<string>(
+            new[] { "Seats.SeatGrain", "Seats.PassengerSeatGrain", "Seats.SeatMapGrain", "CheckIns.CheckInGrain", "Waitlist.WaitlistGrain",
+                "Abuse.ClientGuardGrain", "Abuse.BlockListGrain", "Flights.FlightGrain" }.Select(c => "CheckIn.Grains." + c),
+            StringComparer.Ordinal),
+    });
+
+    /// <summary>The silo's services (its <see cref="IMeterFactory"/>, <see cref="Pseudonyms"/>, …).</summary>
+    public IServiceProvider SiloServices => Cluster.Silos[0].ServiceProvider;
+
+    /// <summary>The meter factory the silo's <see cref="CheckInMetrics"/> creates its meter with: bind a MetricCollector to it.</summary>
+    public IMeterFactory Meters => SiloServices.GetRequiredService<IMeterFactory>();
+
     /// <summary>The silo's <see cref="RateLimitOptions.Enabled"/>.</summary>
     protected virtual bool RateLimitingEnabled => false;
 
@@ -66,6 +84,7 @@ public class ClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(StorageNames.Default, o => o.GrainStorageSerializer = GrainStateJson.CreateSerializer());
             silo.UseInMemoryReminderService();
             silo.Services.AddCheckInMetrics();
+            silo.Services.AddSingleton<ILoggerProvider>(new FakeLoggerProvider(GrainLogs));
             silo.Services.AddSingleton<IAuditLog>(FailingSeatVersionQueries);
             silo.Services.AddSingleton<ICheckInAuditLog>(CheckInAuditLog);
             silo.Services.AddSingleton<IWaitlistAuditLog>(WaitlistAuditLog);

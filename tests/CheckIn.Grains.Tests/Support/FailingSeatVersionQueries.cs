@@ -6,11 +6,20 @@ namespace CheckIn.Grains.Tests.Support;
 
 /// <summary>
 /// The cluster's audit log: the in-memory log, except that <see cref="IAuditLog.LatestSeatVersionsAsync"/> fails for
-/// the flights a test names (a database that does not answer the seat map's catch-up).
+/// the flights a test names (a database that does not answer the seat map's catch-up), and appends of the flights a
+/// test names with <see cref="FailAppends"/> fail (an audit database that is down, then recovers).
 /// </summary>
 public sealed class FailingSeatVersionQueries(IAuditLog inner) : IAuditLog
 {
     private readonly ConcurrentDictionary<string, int> _failing = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _failingAppends = new(StringComparer.Ordinal);
+
+    /// <summary>Starts failing appends of the flight's events; disposing the result stops it.</summary>
+    public IDisposable FailAppends(string flightId)
+    {
+        _failingAppends[flightId] = 0;
+        return new Stop(() => _failingAppends.TryRemove(flightId, out _));
+    }
 
     /// <summary>Starts failing the flight's queries; disposing the result stops it.</summary>
     public IDisposable Fail(string flightId)
@@ -23,7 +32,9 @@ public sealed class FailingSeatVersionQueries(IAuditLog inner) : IAuditLog
     public int FailedFor(string flightId) => _failing.TryGetValue(flightId, out var count) ? count : 0;
 
     public Task AppendAsync(IReadOnlyList<SeatAuditEvent> events, CancellationToken cancellationToken = default) =>
-        inner.AppendAsync(events, cancellationToken);
+        events.Any(e => _failingAppends.ContainsKey(e.FlightId))
+            ? Task.FromException(new InvalidOperationException("the audit database does not answer (test)"))
+            : inner.AppendAsync(events, cancellationToken);
 
     public Task<IReadOnlyList<SeatAuditEvent>> QueryAsync(string flightId, string? seatNumber, int limit, CancellationToken cancellationToken = default) =>
         inner.QueryAsync(flightId, seatNumber, limit, cancellationToken);
