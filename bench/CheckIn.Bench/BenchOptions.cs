@@ -20,6 +20,9 @@ internal sealed record BenchOptions
 
     /// <summary>off, on or both (see <see cref="Target.RateLimitSettings"/>); --no-rate-limits makes it off.</summary>
     public string RateLimits { get; init; } = Target.RateLimitSettings.Off;
+
+    /// <summary>off, on or both (see <see cref="Target.TelemetrySettings"/>): a started host's metrics and tracing.</summary>
+    public string Telemetry { get; init; } = Target.TelemetrySettings.On;
     public bool KeepDatabase { get; init; }
 
     // Load and sizes

@@ -38,6 +38,11 @@ internal sealed class CliOptions(ScenarioInfo scenario)
         Description = "A started host's abuse protection: off (CheckIn__RateLimiting__Enabled=false), on (limits far above the load, "
             + "the bench a trusted proxy sending distinct X-Forwarded-For clients where the scenario can) or both (seatmap: off, then on; a comma list such as on,off sets the order).",
     };
+    private readonly Option<string?> _telemetry = new("--telemetry")
+    {
+        Description = "A started host's metrics and tracing: on (CheckIn__Telemetry__Enabled=true, the host's default sampling), off "
+            + "(CheckIn__Telemetry__Enabled=false) or both (seatmap: off, then on; a comma list such as on,off sets the order).",
+    };
     private readonly Option<bool> _keepDatabase = new("--keep-database") { Description = "Durable with --postgres: keep the run's database." };
     private readonly Option<bool> _smoke = new("--smoke") { Description = "Tiny sizes and seconds: checks the tool and the host still work, measures nothing." };
     private readonly Option<int?> _clients = new("--clients", "-c") { Description = "Concurrent clients = connections (open loop: connections and max in flight)." };
@@ -91,13 +96,21 @@ internal sealed class CliOptions(ScenarioInfo scenario)
                 result.AddError($"--rate-limits must be off, on, both or a comma list of off and on (on,off), not '{text}'.");
             }
         });
+        _telemetry.Description += Default(d => d.Telemetry);
+        _telemetry.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } text && TelemetrySettings.Sequence(text) is null)
+            {
+                result.AddError($"--telemetry must be off, on, both or a comma list of off and on (on,off), not '{text}'.");
+            }
+        });
         if (_d.HoldDuration is { } hold)
         {
             _holdDuration.Description += $" Default here: {hold:c} (smoke {_s.HoldDuration:c}).";
         }
         Option[] all =
         [
-            _url, _adminKey, _startHost, _postgres, _redis, _hostPid, _hostDir, _holdDuration, _noRateLimits, _rateLimits, _keepDatabase, _smoke,
+            _url, _adminKey, _startHost, _postgres, _redis, _hostPid, _hostDir, _holdDuration, _noRateLimits, _rateLimits, _telemetry, _keepDatabase, _smoke,
             _clients, _duration, _warmup, _rate, _flights, _rows, _columns, _seats, _holds, _waiters, _writeRate, _conditionalShare, _heldShare,
             _readsPerCommand, _subscribers, _changes, _timeout, _setupConcurrency, _noNginx, _pgbenchClients, _pgbenchScale, _noSave, _resultsDir,
         ];
@@ -148,6 +161,7 @@ internal sealed class CliOptions(ScenarioInfo scenario)
             HoldDuration = p.GetValue(_holdDuration) ?? d.HoldDuration,
             NoRateLimits = p.GetValue(_noRateLimits),
             RateLimits = p.GetValue(_noRateLimits) ? RateLimitSettings.Off : p.GetValue(_rateLimits) ?? d.RateLimits,
+            Telemetry = p.GetValue(_telemetry) ?? d.Telemetry,
             KeepDatabase = p.GetValue(_keepDatabase),
             Smoke = smoke,
             Clients = p.GetValue(_clients) ?? d.Clients,

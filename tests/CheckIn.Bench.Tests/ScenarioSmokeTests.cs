@@ -13,11 +13,12 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public async Task Seatmap_reads_with_wrk_limits_off_then_on_and_compares_both_with_nginx()
     {
-        var json = await _run.RunAsync(log, "seatmap", SmokeRun.Embedded());
+        var json = await _run.RunAsync(log, "seatmap", SmokeRun.Embedded(), "--rate-limits", "both", "--telemetry", "on");
 
         Assert.Equal("wrk", (string?)json["loadGenerator"]);
         Assert.Equal("both", (string?)json["options"]!["rateLimits"]);
-        foreach (var (operation, phase) in new[] { ("seatmap-limits-off", "limitsOff"), ("seatmap", "limitsOn") })
+        Assert.Equal(["limitsOffTelemetryOn", "limitsOnTelemetryOn"], json["phases"]!.AsObject().Select(p => p.Key));
+        foreach (var (operation, phase) in new[] { ("seatmap-limits-off", "limitsOffTelemetryOn"), ("seatmap", "limitsOnTelemetryOn") })
         {
             Assert.Equal(0, (long)json["operations"]![operation]!["errors"]!["total"]!);
             Assert.True((long)json["operations"]![operation]!["count"]! > 0, operation);
@@ -25,22 +26,44 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
             Assert.NotNull(json["ratios"]?[phase]?["p99HostToNginx"]);
             Assert.Equal(0, (int)json["phases"]![phase]!["visibilityLagMs"]!["neverSeen"]!);
             Assert.True((long)json["phases"]![phase]!["visibilityLagMs"]!["count"]! > 0);
+            AssertTelemetryWasOn(json, phase, operation);
         }
         Assert.True((long)json["operations"]!["seatmap-nginx"]!["count"]! > 0);
         Assert.NotNull(json["ratios"]?["throughputHostToNginx"]);
         Assert.NotNull(json["limitsOnToOff"]?["throughput"]);
-        Assert.NotNull(json["phases"]!["limitsOn"]!["cpu"]!["hostCpuMsPerRead"]);
-        Assert.Equal(0, (int)json["phases"]!["limitsOn"]!["failOpenLogLines"]!);
+        Assert.Equal("on", (string?)json["limitsOnToOff"]!["telemetry"]);
+        Assert.Null(json["telemetryOnToOff"]);
+        Assert.NotNull(json["phases"]!["limitsOnTelemetryOn"]!["cpu"]!["hostCpuMsPerRead"]);
+        Assert.Equal(0, (int)json["phases"]!["limitsOnTelemetryOn"]!["failOpenLogLines"]!);
 
-        var off = json["phases"]!["limitsOff"]!;
+        var off = json["phases"]!["limitsOffTelemetryOn"]!;
         Assert.Equal("false", (string?)off["hostSettings"]!["CheckIn__RateLimiting__Enabled"]);
         Assert.Equal(0, (int)off["forwardedClients"]!);
-        var on = json["phases"]!["limitsOn"]!;
+        var on = json["phases"]!["limitsOnTelemetryOn"]!;
         Assert.Equal("true", (string?)on["hostSettings"]!["CheckIn__RateLimiting__Enabled"]);
         Assert.Equal("127.0.0.1", (string?)on["hostSettings"]!["CheckIn__TrustedProxies__0"]);
         Assert.True((int)on["forwardedClients"]! >= 256);
-        Assert.True((bool)json["checks"]!["no 429 with limits on"]!);
+        Assert.True((bool)json["checks"]!["no 429 with limits on (limits on, telemetry on)"]!);
         Assert.Null(json["operations"]!["seatmap"]!["statuses"]!["429"]);
+    }
+
+    [Fact]
+    public async Task Seatmap_by_default_compares_telemetry_off_then_on_with_limits_on()
+    {
+        var json = await _run.RunAsync(log, "seatmap", SmokeRun.Embedded());
+
+        AssertTelemetryComparedWithLimitsOn(json);
+        Assert.Equal("embedded", (string?)json["mode"]);
+    }
+
+    [Fact]
+    public async Task Seatmap_durable_compares_telemetry_and_scrapes_metrics_with_the_admin_key()
+    {
+        // Durable hosts keep /metrics behind the admin key: the scrape proves the bench sends it.
+        var json = await _run.RunAsync(log, "seatmap", SmokeRun.Durable(), "--no-nginx");
+
+        AssertTelemetryComparedWithLimitsOn(json);
+        Assert.Equal("durable", (string?)json["mode"]);
     }
 
     [Fact]
@@ -196,11 +219,67 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
         Assert.True((int)json["confirmedSeats"]! > 0);
     }
 
-    /// <summary>Scenarios that send far more than one client's limits from one address start the host with limits off.</summary>
+    /// <summary>
+    /// Scenarios that send far more than one client's limits from one address start the host with limits off; their
+    /// host records metrics and traces as it ships (telemetry on).
+    /// </summary>
     private static void AssertLimitsOff(JsonObject json)
     {
         Assert.Equal("off", (string?)json["options"]!["rateLimits"]);
         Assert.Equal("false", (string?)json["hostSettings"]!["CheckIn__RateLimiting__Enabled"]);
+        Assert.Equal("on", (string?)json["options"]!["telemetry"]);
+        Assert.Equal("true", (string?)json["hostSettings"]!["CheckIn__Telemetry__Enabled"]);
+    }
+
+    /// <summary>seatmap's default: limits on, the host run with telemetry off, then on; both figures and their ratio.</summary>
+    private static void AssertTelemetryComparedWithLimitsOn(JsonObject json)
+    {
+        Assert.Equal("on", (string?)json["options"]!["rateLimits"]);
+        Assert.Equal("both", (string?)json["options"]!["telemetry"]);
+        Assert.Equal(["limitsOnTelemetryOff", "limitsOnTelemetryOn"], json["phases"]!.AsObject().Select(p => p.Key));
+
+        var off = json["phases"]!["limitsOnTelemetryOff"]!;
+        Assert.Equal("off", (string?)off["telemetry"]);
+        Assert.Equal("false", (string?)off["hostSettings"]!["CheckIn__Telemetry__Enabled"]);
+        Assert.Equal("true", (string?)off["hostSettings"]!["CheckIn__RateLimiting__Enabled"]);
+        // Telemetry off: the host serves no /metrics at all.
+        Assert.Equal(404, (int)off["metricsScrape"]!["status"]!);
+        Assert.True((bool)json["checks"]!["telemetry off: /metrics not served (limits on, telemetry off)"]!);
+        Assert.True((long)json["operations"]!["seatmap-telemetry-off"]!["count"]! > 0);
+        Assert.Equal(0, (long)json["operations"]!["seatmap-telemetry-off"]!["errors"]!["total"]!);
+        Assert.Equal(0, (int)off["visibilityLagMs"]!["neverSeen"]!);
+
+        var on = json["phases"]!["limitsOnTelemetryOn"]!;
+        Assert.Equal("on", (string?)on["telemetry"]);
+        Assert.Equal("true", (string?)on["hostSettings"]!["CheckIn__RateLimiting__Enabled"]);
+        AssertTelemetryWasOn(json, "limitsOnTelemetryOn", "seatmap");
+        Assert.Equal(0, (long)json["operations"]!["seatmap"]!["errors"]!["total"]!);
+        Assert.Equal(0, (int)on["visibilityLagMs"]!["neverSeen"]!);
+
+        // Both figures at the same load (same wrk connections and script) and their ratio, with the 10 % target.
+        var ratio = json["telemetryOnToOff"]!;
+        Assert.Equal("on", (string?)ratio["rateLimits"]);
+        foreach (var figure in new[] { "throughput", "p50", "p99", "hostCpuPerRead" })
+        {
+            Assert.True((double?)ratio[figure] > 0, $"telemetryOnToOff.{figure}");
+        }
+        Assert.Equal((double)json["operations"]!["seatmap-telemetry-off"]!["throughputPerSecond"]!, (double)ratio["off"]!["readsPerSecond"]!);
+        Assert.Equal((double)json["operations"]!["seatmap"]!["throughputPerSecond"]!, (double)ratio["on"]!["readsPerSecond"]!);
+        var targets = json["targets"]!.AsArray().Select(t => (string?)t!["name"]).ToList();
+        Assert.Contains("throughput telemetry on vs off, same run (limits on)", targets);
+        Assert.Contains("p99 telemetry on vs off, same run (limits on)", targets);
+        Assert.Null(json["limitsOnToOff"]);
+    }
+
+    /// <summary>Telemetry on: the scrape after the run answered with ASP.NET Core's request histogram, which counted the reads.</summary>
+    private static void AssertTelemetryWasOn(JsonObject json, string phase, string operation)
+    {
+        var figures = json["phases"]![phase]!;
+        Assert.Equal("true", (string?)figures["hostSettings"]!["CheckIn__Telemetry__Enabled"]);
+        var scrape = figures["metricsScrape"]!;
+        Assert.Equal(200, (int)scrape["status"]!);
+        Assert.True((bool)scrape["has_http_server_request_duration_seconds"]!);
+        Assert.True((double)scrape["httpServerRequestsCounted"]! >= (long)json["operations"]![operation]!["count"]!);
     }
 
     private static void AssertEveryChangeReachedEverySubscriber(JsonObject json)

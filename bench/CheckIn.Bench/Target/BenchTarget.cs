@@ -56,6 +56,9 @@ internal sealed class BenchTarget : IAsyncDisposable
     /// <summary>The abuse-protection mode of the running host (off or on); null for an external host.</summary>
     public string? RateLimits { get; private set; }
 
+    /// <summary>Whether the running host records metrics and traces (off or on); null for an external host.</summary>
+    public string? Telemetry { get; private set; }
+
     /// <summary>
     /// The running host's settings that shape what is measured (rate limits, trusted proxies, hold duration,
     /// logging), for the results; no secrets, ports or connection strings. Null for an external host.
@@ -67,7 +70,7 @@ internal sealed class BenchTarget : IAsyncDisposable
             StringComparer.Ordinal);
 
     private static readonly string[] ReportedSettings =
-        ["CheckIn__RateLimiting__", "CheckIn__TrustedProxies__", "CheckIn__HoldDuration", "CheckIn__Simulators__", "Logging__"];
+        ["CheckIn__RateLimiting__", "CheckIn__TrustedProxies__", "CheckIn__Telemetry__", "CheckIn__HoldDuration", "CheckIn__Simulators__", "Logging__"];
 
     /// <summary>Keep the temporary folder (host logs, PostgreSQL data) after the run, e.g. because it failed.</summary>
     public bool KeepWorkDirectory { get; set; }
@@ -114,10 +117,10 @@ internal sealed class BenchTarget : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops the host gracefully and starts a new one with the given abuse-protection mode (a new cluster; embedded
-    /// state is gone, a durable host keeps its database).
+    /// Stops the host gracefully and starts a new one with the given abuse-protection and telemetry modes (a new
+    /// cluster; embedded state is gone, a durable host keeps its database).
     /// </summary>
-    public async Task RestartWithRateLimitsAsync(string mode, CancellationToken cancellationToken)
+    public async Task RestartWithAsync(string rateLimits, string telemetry, CancellationToken cancellationToken)
     {
         if (_host is null || _environment is null)
         {
@@ -125,7 +128,8 @@ internal sealed class BenchTarget : IAsyncDisposable
         }
         await _host.DisposeAsync();
         _host = null;
-        ApplyRateLimits(mode);
+        ApplyRateLimits(rateLimits);
+        ApplyTelemetry(telemetry);
         await LaunchAsync(cancellationToken);
     }
 
@@ -187,6 +191,7 @@ internal sealed class BenchTarget : IAsyncDisposable
             _environment["CheckIn__HoldDuration"] = hold.ToString("c", CultureInfo.InvariantCulture);
         }
         ApplyRateLimits(RateLimitSettings.Sequence(_options.RateLimits)?[0] ?? RateLimitSettings.Off);
+        ApplyTelemetry(TelemetrySettings.Sequence(_options.Telemetry)?[0] ?? TelemetrySettings.On);
         if (Mode == "durable")
         {
             var postgres = _options.Postgres;
@@ -225,6 +230,19 @@ internal sealed class BenchTarget : IAsyncDisposable
             _environment![key] = value;
         }
         RateLimits = mode;
+    }
+
+    private void ApplyTelemetry(string mode)
+    {
+        foreach (var key in TelemetrySettings.AllKeys)
+        {
+            _environment!.Remove(key);
+        }
+        foreach (var (key, value) in TelemetrySettings.For(mode))
+        {
+            _environment![key] = value;
+        }
+        Telemetry = mode;
     }
 
     private async Task LaunchAsync(CancellationToken cancellationToken)

@@ -4,7 +4,8 @@ namespace CheckIn.Bench.Target;
 /// How a started host's abuse protection is set for a run (<c>--rate-limits</c>). <c>off</c>: nothing counted, the
 /// scenario measures the service. <c>on</c>: limits on with every limit far above what the bench sends, and the bench
 /// (127.0.0.1) a trusted proxy whose <c>X-Forwarded-For</c> names many distinct clients, so that counting is paid on
-/// every request and nothing is refused: any 429 is a failure of the run. <c>both</c> (seatmap): off, then on.
+/// every request and nothing is refused: any 429 is a failure of the run. <c>both</c>: off, then on (seatmap's
+/// default is <c>on</c>).
 /// </summary>
 internal static class RateLimitSettings
 {
