@@ -199,7 +199,7 @@ public sealed class HostMetricsAbuseTests(AbuseFixture fixture)
     [Fact]
     public async Task An_eleventh_sign_in_a_minute_counts_under_SESSION_RATE_and_RATE_LIMITED()
     {
-        var peer = new Peer(Api, "203.0.113.130");
+        var peer = new Peer(Api, "203.0.113.140");
         using var rejections = HostMetrics.Collect(Services, "checkin.abuse.rejections");
         for (var i = 0; i < 10; i++)
         {
@@ -219,7 +219,7 @@ public sealed class HostMetricsAbuseTests(AbuseFixture fixture)
     public async Task A_burst_counts_its_refusals_under_BURST_and_CLIENT_BLOCKED_on_limited_and_other_endpoints()
     {
         var flightId = await Api.CreateFlightAsync();
-        var peer = new Peer(Api, "203.0.113.131");
+        var peer = new Peer(Api, "203.0.113.141");
         using var rejections = HostMetrics.Collect(Services, "checkin.abuse.rejections");
         for (var i = 0; i < 30; i++)
         {
@@ -244,7 +244,7 @@ public sealed class HostMetricsAbuseTests(AbuseFixture fixture)
     public async Task A_hold_refused_for_the_hold_cooldown_counts_under_HOLD_CYCLES_and_HOLD_COOLDOWN()
     {
         var flightId = await Api.CreateFlightAsync();
-        var peer = new Peer(Api, "203.0.113.132");
+        var peer = new Peer(Api, "203.0.113.142");
         var (token, passengerId) = await SignedInAsync(peer, flightId);
         using var rejections = HostMetrics.Collect(Services, "checkin.abuse.rejections");
         // Each hold of another seat is one hold cycle; the default allows 10, the 11th starts the cooldown.

@@ -47,6 +47,7 @@ internal static class SiloSetup
             {
                 // Grain calls carry the caller's trace context, so a request's trace reaches into the grains.
                 silo.AddActivityPropagation();
+                silo.AddOutgoingGrainCallFilter<UnsampledTraceContextFilter>();
             }
             silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
             {

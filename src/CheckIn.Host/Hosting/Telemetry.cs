@@ -89,7 +89,7 @@ internal static class Telemetry
             })
             .WithTracing(tracing =>
             {
-                tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio)))
+                tracing.SetSampler(new RequestTraceSampler(ratio))
                     .AddAspNetCoreInstrumentation(o => o.Filter = context => IsTraced(context.Request.Path))
                     .AddHttpClientInstrumentation()
                     .AddSource(OrleansActivitySources)
