@@ -1,3 +1,4 @@
+using System.Globalization;
 using CheckIn.Contracts;
 using CheckIn.Contracts.Abuse;
 using CheckIn.Grains.Audit;
@@ -108,9 +109,9 @@ internal sealed partial class ClientGuardGrain(
         var reason = Reason(state.State, current);
         await AnnounceAsync(current);
         using (LogScopes.Change(logger, null, null, null, SystemActor, reason))
-        using (logger.BeginScope(new KeyValuePair<string, object?>[] { new("ClientKey", ClientKeyForLog), new("Rule", WireNames.Of(rule)) }))
+        using (logger.BeginScope(new LogScope().With("ClientKey", ClientKeyForLog).With("Rule", WireNames.Of(rule))))
         {
-            LogBlocked(logger, ClientKeyForLog, rule, decision.ObservedCount, decision.Window, state.State.BlockedUntil!.Value);
+            LogBlocked(logger, ClientKeyForLog, rule, decision.ObservedCount, decision.Window, state.State.BlockedUntil!.Value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
         }
         return new GuardAnswer(GuardVerdict.Blocked, state.State.BlockedUntil, rule, Permits.None(now));
     }
@@ -177,7 +178,7 @@ internal sealed partial class ClientGuardGrain(
     internal const string SystemActor = "system";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Client {ClientKey} blocked by rule {Rule}: {Observed} within {Window} until {Until}")]
-    private static partial void LogBlocked(ILogger logger, string clientKey, AbuseRule rule, int observed, TimeSpan window, DateTimeOffset until);
+    private static partial void LogBlocked(ILogger logger, string clientKey, AbuseRule rule, int observed, TimeSpan window, string until);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Client {ClientKey}: block ({Rule}) lifted by {Actor}: {Reason}")]
     private static partial void LogLifted(ILogger logger, string clientKey, AbuseRule rule, string actor, string reason);

@@ -14,16 +14,13 @@ internal static class LogScopes
     /// Opens the scope of one change; values that are null are left out. <paramref name="passenger"/> and
     /// <paramref name="actor"/> must already be pseudonymised.
     /// </summary>
-    public static IDisposable? Change(ILogger logger, string? flightId, string? seatNumber, string? passenger, string? actor, string? reason)
-    {
-        var values = new List<KeyValuePair<string, object?>>(5);
-        Add(values, "FlightId", flightId);
-        Add(values, "SeatNumber", seatNumber);
-        Add(values, "Passenger", passenger);
-        Add(values, "Actor", actor);
-        Add(values, "Reason", reason);
-        return logger.BeginScope(values);
-    }
+    public static IDisposable? Change(ILogger logger, string? flightId, string? seatNumber, string? passenger, string? actor, string? reason) =>
+        logger.BeginScope(new LogScope()
+            .With("FlightId", flightId)
+            .With("SeatNumber", seatNumber)
+            .With("Passenger", passenger)
+            .With("Actor", actor)
+            .With("Reason", reason));
 
     /// <summary>
     /// An actor as a log line may show it: <c>passenger:ABC123-1</c> and <c>booking:ABC123</c> carry the booking
@@ -70,14 +67,6 @@ internal static class LogScopes
         if (passengerId.LastIndexOf('-') is var dash and > 0)
         {
             yield return passengerId[..dash];
-        }
-    }
-
-    private static void Add(List<KeyValuePair<string, object?>> values, string key, string? value)
-    {
-        if (value is not null)
-        {
-            values.Add(new KeyValuePair<string, object?>(key, value));
         }
     }
 }
