@@ -84,14 +84,23 @@ internal static class NotificationsApi
     {
         // Ends with the client or with the host: an open stream must not hold up a graceful shutdown.
         using var end = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, http.RequestAborted, stopping);
-        // The headers go out now, so the client sees the stream open before the first notification.
-        await http.Response.Body.FlushAsync(http.RequestAborted);
-        await foreach (var stored in feed.ReadAsync(after, end.Token))
+        try
         {
-            yield return new SseItem<NotificationResponse>(ToResponse(stored), stored.Notification.Type)
+            // The headers go out now, so the client sees the stream open before the first notification.
+            await http.Response.Body.FlushAsync(http.RequestAborted);
+            await foreach (var stored in feed.ReadAsync(after, end.Token))
             {
-                EventId = stored.Sequence.ToString(CultureInfo.InvariantCulture),
-            };
+                yield return new SseItem<NotificationResponse>(ToResponse(stored), stored.Notification.Type)
+                {
+                    EventId = stored.Sequence.ToString(CultureInfo.InvariantCulture),
+                };
+            }
+        }
+        finally
+        {
+            // As soon as the stream ends (client gone, host stopping), not when the server gets round to disposing
+            // the request: the subscriber gauge and the inbox's observer list must not count a finished stream.
+            await feed.DisposeAsync();
         }
     }
 
