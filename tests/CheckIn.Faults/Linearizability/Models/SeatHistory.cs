@@ -56,6 +56,9 @@ public static class SeatCodes
 /// one instant once an answer showed <c>holdExpiresAt</c>, a range while the only hold we know of had an unknown
 /// outcome (<see cref="ExpiresBy"/> null: unbounded). <see cref="PreviousHolder"/> and <see cref="PreviousExpired"/>
 /// mirror the grain's record: they decide HOLD_EXPIRED versus NOT_HOLDER and an idempotent repeat of a release.
+/// <see cref="NotBefore"/> is the earliest instant the next operation can take effect at: operations take effect in
+/// the order they are linearized, so none can come before the invocation of one already linearized, nor before an
+/// expiry one already saw.
 /// </summary>
 public sealed record SeatState(
     SeatPhase Phase,
@@ -63,9 +66,10 @@ public sealed record SeatState(
     DateTimeOffset? ExpiresFrom,
     DateTimeOffset? ExpiresBy,
     string? PreviousHolder,
-    bool PreviousExpired)
+    bool PreviousExpired,
+    DateTimeOffset NotBefore)
 {
-    public static SeatState Free { get; } = new(SeatPhase.Available, null, null, null, null, false);
+    public static SeatState Free { get; } = new(SeatPhase.Available, null, null, null, null, false, DateTimeOffset.MinValue);
 
     public bool IsOwnedBy(string passenger) =>
         Phase is SeatPhase.Held or SeatPhase.Confirmed && string.Equals(Holder, passenger, StringComparison.Ordinal);

@@ -14,8 +14,12 @@ namespace CheckIn.Faults.Linearizability.Models;
 /// Expiry is time, not an operation: the grain expires a due hold at the start of every command. The model does not
 /// know the instant a command took effect, only its [invocation, completion] interval on the recorder's clock (the
 /// same machine's clock as the silos'), so a command may see a hold with expiry E as expired if it completed at or
-/// after E, and must see it expired if it was invoked after E + <c>expiryTolerance</c> (the lag allowed for the grain's
+/// after E, and must see it expired if it took effect after E + <c>expiryTolerance</c> (the lag allowed for the grain's
 /// clock reading and turn). In between, both are possible: the model offers both states and the search decides.
+/// "Took effect after" uses the earliest instant the operation can take effect: its invocation, or later when an
+/// operation linearized before it was invoked later or saw an expiry (<see cref="SeatState.NotBefore"/>; without it a
+/// lost command, whose completion is +infinity, could see any hold expired and still be followed by a command that
+/// completed long before that expiry).
 /// Not modelled here: a passenger holds at most one seat per flight (a cross-seat rule, owned by PassengerSeatGrain;
 /// a hold of another seat releases this one, which the recorder must add to this seat's history as that passenger's
 /// release with an unknown outcome) and the waitlist's OFFERED.
@@ -39,9 +43,15 @@ public sealed class SeatModel(TimeSpan holdDuration, TimeSpan expiryTolerance) :
             // Refused before reaching the seat, or lost on the way: no effect is always possible.
             next.Add(state);
         }
-        var newHoldFrom = operation.Invoked + holdDuration - expiryTolerance;
+        if (operation.Completed < state.NotBefore)
+        {
+            // It would take effect before an operation already linearized.
+            return next;
+        }
+        var earliest = operation.Invoked > state.NotBefore ? operation.Invoked : state.NotBefore;
+        var newHoldFrom = earliest + holdDuration - expiryTolerance;
         DateTimeOffset? newHoldBy = outcome.IsKnown ? operation.Completed + holdDuration + expiryTolerance : null;
-        foreach (var seat in ExpiryBranches(state, operation))
+        foreach (var seat in ExpiryBranches(state with { NotBefore = earliest }, operation))
         {
             var (answer, after) = Decide(seat, operation.Input, newHoldFrom, newHoldBy);
             if (!outcome.IsKnown)
@@ -71,7 +81,7 @@ public sealed class SeatModel(TimeSpan holdDuration, TimeSpan expiryTolerance) :
             yield break;
         }
         var mayHaveExpired = operation.Completed >= seat.ExpiresFrom;
-        var mustHaveExpired = seat.ExpiresBy is { } by && operation.Invoked > by + expiryTolerance;
+        var mustHaveExpired = seat.ExpiresBy is { } by && seat.NotBefore > by + expiryTolerance;
         if (!mustHaveExpired)
         {
             yield return seat;
@@ -82,8 +92,16 @@ public sealed class SeatModel(TimeSpan holdDuration, TimeSpan expiryTolerance) :
         }
     }
 
-    private static SeatState Expire(SeatState seat) =>
-        seat with { Phase = SeatPhase.Available, Holder = null, ExpiresFrom = null, ExpiresBy = null, PreviousHolder = seat.Holder, PreviousExpired = true };
+    private static SeatState Expire(SeatState seat) => seat with
+    {
+        Phase = SeatPhase.Available,
+        Holder = null,
+        ExpiresFrom = null,
+        ExpiresBy = null,
+        PreviousHolder = seat.Holder,
+        PreviousExpired = true,
+        NotBefore = seat.ExpiresFrom > seat.NotBefore ? seat.ExpiresFrom.Value : seat.NotBefore,
+    };
 
     private static (SeatAnswer Answer, SeatState Next) Decide(SeatState seat, SeatRequest request, DateTimeOffset newHoldFrom, DateTimeOffset? newHoldBy)
     {
@@ -104,7 +122,7 @@ public sealed class SeatModel(TimeSpan holdDuration, TimeSpan expiryTolerance) :
             case SeatCommand.Confirm:
                 return (SeatAnswer.Refused(SeatCodes.NotHolder), seat);
             case SeatCommand.Release when seat.IsOwnedBy(passenger):
-                return (SeatAnswer.Ok(SeatPhase.Available), SeatState.Free with { PreviousHolder = passenger });
+                return (SeatAnswer.Ok(SeatPhase.Available), SeatState.Free with { PreviousHolder = passenger, NotBefore = seat.NotBefore });
             case SeatCommand.Release when seat.Phase == SeatPhase.Available && string.Equals(seat.PreviousHolder, passenger, StringComparison.Ordinal):
                 return (SeatAnswer.Ok(SeatPhase.Available), seat);
             case SeatCommand.Release:
