@@ -3,10 +3,10 @@ using CheckIn.Faults.Linearizability.Models;
 
 namespace CheckIn.Faults.LinearizabilityTests;
 
-/// <summary>The search on long histories: thousands of commands per seat, overlapping, with holds expiring (30 s).</summary>
+/// <summary>The search on long histories: thousands of commands per seat, overlapping, with holds expiring (10 s).</summary>
 public sealed class GeneratedSeatHistoryTests
 {
-    private static readonly SeatModel Model = new(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2));
+    private static readonly SeatModel Model = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
 
     // A bound far above what these histories need (about one step per event) and far below an exponential search.
     private static readonly CheckBound Bound = new(MaxStepsPerPartition: 2_000_000);
@@ -35,8 +35,8 @@ public sealed class GeneratedSeatHistoryTests
         var history = GeneratedSeatHistories.Generate(Model, 4, ["1A"], operationsPerSeat: 2500, lostShare: 0);
         var end = history.Max(o => o.Completed).AddMinutes(5);
         var seat = new SeatRequest("1A", SeatCommand.Hold, "X");
-        history.Add(Operation<SeatRequest, SeatAnswer>.Answered("X", seat, SeatAnswer.Ok(SeatPhase.Held, end.AddSeconds(30.5)), end, end.AddSeconds(1)));
-        history.Add(Operation<SeatRequest, SeatAnswer>.Answered("Y", seat with { Passenger = "Y" }, SeatAnswer.Ok(SeatPhase.Held, end.AddSeconds(30.5)), end, end.AddSeconds(1)));
+        history.Add(Operation<SeatRequest, SeatAnswer>.Answered("X", seat, SeatAnswer.Ok(SeatPhase.Held, end.AddSeconds(10.5)), end, end.AddSeconds(1)));
+        history.Add(Operation<SeatRequest, SeatAnswer>.Answered("Y", seat with { Passenger = "Y" }, SeatAnswer.Ok(SeatPhase.Held, end.AddSeconds(10.5)), end, end.AddSeconds(1)));
 
         var result = LinearizabilityChecker.Check(Model, history, Bound);
 
