@@ -40,7 +40,8 @@ public sealed class SeatModel(TimeSpan holdDuration, TimeSpan expiryTolerance) :
         var next = new List<SeatState>(3);
         if (!outcome.IsKnown)
         {
-            // Refused before reaching the seat, or lost on the way: no effect is always possible.
+            // Refused before reaching the seat, or lost on the way. Linearizing it last would say the same; offering
+            // "no effect" first spares the search carrying the lost command to the end of the history.
             next.Add(state);
         }
         if (operation.Completed < state.NotBefore)
