@@ -9,7 +9,7 @@ public enum Verdict
     Unknown,
 }
 
-/// <summary>How much search one partition may spend: steps (deterministic) and, optionally, wall-clock time.</summary>
+/// <summary>How much search may be spent: steps per partition (deterministic) and, optionally, wall-clock time for the whole check.</summary>
 public sealed record CheckBound(long MaxStepsPerPartition, TimeSpan? MaxTime = null)
 {
     public static CheckBound Default { get; } = new(50_000_000);
