@@ -1,0 +1,178 @@
+using System.Diagnostics;
+
+namespace CheckIn.Faults.Linearizability;
+
+/// <summary>
+/// Wing &amp; Gong's search for a linearization of one partition, in the form Lowe (2017) calls just-in-time
+/// linearization: walk the history's call and return events in time order; at a call, try to linearize that operation
+/// now (the model must accept it in the current state); at a return, the operation must already be linearized, else
+/// undo the last choice and try the next one. Every (linearized set, state) pair reached is cached, so a
+/// configuration reached again by another order is never explored twice: this is what keeps long histories with
+/// modest concurrency cheap. A model step may offer several next states (nondeterminism); each is a separate choice.
+/// </summary>
+internal sealed class PartitionSearch<TState, TInput, TOutput>(
+    ISequentialModel<TState, TInput, TOutput> model,
+    string partition,
+    IReadOnlyList<Operation<TInput, TOutput>> operations,
+    CheckBound bound,
+    Stopwatch clock)
+    where TState : IEquatable<TState>
+{
+    private sealed class Event(int operation, bool isCall)
+    {
+        public int Operation { get; } = operation;
+        public bool IsCall { get; } = isCall;
+        public Event? Return { get; set; }
+        public Event? Previous { get; set; }
+        public Event? Next { get; set; }
+    }
+
+    private sealed record Choice(Event Call, TState Before, TState[] Successors, int NextSuccessor);
+
+    private readonly Event _head = new(-1, false);
+    private readonly Stack<Choice> _choices = new();
+    private readonly HashSet<(LinearizedSnapshot, TState)> _seen = [];
+    private readonly LinearizedSet _linearized = new(operations.Count);
+    private int[] _longestPrefix = [];
+    private TState _state = model.Initial;
+
+    public PartitionResult<TInput, TOutput> Run()
+    {
+        BuildEvents();
+        long steps = 0;
+        var at = _head.Next;
+        while (_head.Next is not null)
+        {
+            steps++;
+            if (steps > bound.MaxStepsPerPartition || (bound.MaxTime is { } limit && (steps & 4095) == 0 && clock.Elapsed > limit))
+            {
+                return Result(Verdict.Unknown, steps);
+            }
+            if (at!.IsCall)
+            {
+                var successors = model.Step(_state, operations[at.Operation]).Distinct().ToArray();
+                if (TryLinearize(at, successors, 0))
+                {
+                    at = _head.Next;
+                    continue;
+                }
+                at = at.Next;
+                continue;
+            }
+            // A return whose operation is not linearized yet: some earlier choice was wrong.
+            if (_choices.Count == 0)
+            {
+                return Result(Verdict.NotLinearizable, steps);
+            }
+            var last = _choices.Pop();
+            _state = last.Before;
+            _linearized.Remove(last.Call.Operation);
+            Unlift(last.Call);
+            if (TryLinearize(last.Call, last.Successors, last.NextSuccessor))
+            {
+                at = _head.Next;
+                continue;
+            }
+            at = last.Call.Next;
+        }
+        return Result(Verdict.Linearizable, steps);
+    }
+
+    private bool TryLinearize(Event call, TState[] successors, int from)
+    {
+        _linearized.Add(call.Operation);
+        var set = default(LinearizedSnapshot);
+        var taken = false;
+        for (var i = from; i < successors.Length; i++)
+        {
+            if (!taken)
+            {
+                set = _linearized.Snapshot();
+                taken = true;
+            }
+            if (_seen.Add((set, successors[i])))
+            {
+                _choices.Push(new Choice(call, _state, successors, i + 1));
+                _state = successors[i];
+                Lift(call);
+                if (_choices.Count > _longestPrefix.Length)
+                {
+                    _longestPrefix = [.. _choices.Reverse().Select(c => c.Call.Operation)];
+                }
+                return true;
+            }
+        }
+        _linearized.Remove(call.Operation);
+        return false;
+    }
+
+    /// <summary>
+    /// Events in time order. At equal times calls come before returns: an operation completing at the instant another
+    /// is invoked counts as concurrent with it (the recorder's clock cannot tell their order).
+    /// </summary>
+    private void BuildEvents()
+    {
+        var events = new List<(DateTimeOffset At, int Kind, int Operation, Event Event)>(operations.Count * 2);
+        for (var i = 0; i < operations.Count; i++)
+        {
+            var call = new Event(i, true);
+            var ret = new Event(i, false);
+            call.Return = ret;
+            events.Add((operations[i].Invoked, 0, i, call));
+            events.Add((operations[i].Completed, 1, i, ret));
+        }
+        events.Sort((a, b) => (a.At, a.Kind, a.Operation).CompareTo((b.At, b.Kind, b.Operation)));
+        var previous = _head;
+        foreach (var (_, _, _, e) in events)
+        {
+            previous.Next = e;
+            e.Previous = previous;
+            previous = e;
+        }
+    }
+
+    private static void Lift(Event call)
+    {
+        Remove(call);
+        Remove(call.Return!);
+    }
+
+    private static void Unlift(Event call)
+    {
+        // Dancing links: the removed events still point at their old neighbours; restore in reverse order.
+        Restore(call.Return!);
+        Restore(call);
+    }
+
+    private static void Remove(Event e)
+    {
+        e.Previous!.Next = e.Next;
+        if (e.Next is not null)
+        {
+            e.Next.Previous = e.Previous;
+        }
+    }
+
+    private static void Restore(Event e)
+    {
+        e.Previous!.Next = e;
+        if (e.Next is not null)
+        {
+            e.Next.Previous = e;
+        }
+    }
+
+    private PartitionResult<TInput, TOutput> Result(Verdict verdict, long steps)
+    {
+        if (verdict == Verdict.Linearizable)
+        {
+            return new(partition, verdict, operations.Count, steps, [], []);
+        }
+        var prefix = _longestPrefix.Select(i => operations[i]).ToList();
+        var inPrefix = _longestPrefix.ToHashSet();
+        var rest = Enumerable.Range(0, operations.Count).Where(i => !inPrefix.Contains(i)).Select(i => operations[i]).ToList();
+        var firstCompletion = rest.Count == 0 ? DateTimeOffset.MaxValue : rest.Min(o => o.Completed);
+        var frontier = rest.Where(o => o.Invoked <= firstCompletion).OrderBy(o => o.Invoked).ToList();
+        return new(partition, verdict, operations.Count, steps, prefix, frontier);
+    }
+}
