@@ -72,7 +72,7 @@ public sealed class SeatModelTests
     [Fact]
     public void Seat_rules_agree_with_the_model_over_generated_sequences()
     {
-        CommandGen.Array[1, 40].Sample(Run, iter: 2_000, threads: 1, print: cs => string.Join(", ", cs.Select(c => c.ToString())));
+        CommandGen.Array[1, 30].Sample(Run, iter: 5_000, threads: 1, print: cs => string.Join(", ", cs.Select(c => c.ToString())));
     }
 
     private static void Run(Command[] commands)

@@ -44,7 +44,7 @@ public sealed class WaitlistModelTests
     [Fact]
     public void Waitlist_matching_agrees_with_the_model_over_generated_lines()
     {
-        CommandGen.Array[1, 30].Sample(Run, iter: 1_000, threads: 1, print: cs => string.Join(", ", cs.Select(c => c.ToString())));
+        CommandGen.Array[1, 30].Sample(Run, iter: 3_000, threads: 1, print: cs => string.Join(", ", cs.Select(c => c.ToString())));
     }
 
     private static void Run(Command[] commands)
