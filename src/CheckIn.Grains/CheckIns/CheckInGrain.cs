@@ -322,7 +322,7 @@ internal sealed partial class CheckInGrain(
             return Result<CheckInView>.Ok(View());
         }
         state.State.CancellationReason = null;
-        await CommitAsync("START", from, CheckInStatus.InProgress, context);
+        await CommitAsync("START", from, CheckInRules.StartedStatus(CheckInRules.UnpaidFees(state.State.Bags, state.State.Payments)), context);
         return Result<CheckInView>.Ok(View());
     }
 

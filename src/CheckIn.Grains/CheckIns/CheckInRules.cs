@@ -76,6 +76,13 @@ public static class CheckInRules
         return Result<CheckedBag>.Ok(new CheckedBag(bagTag, weightKg, overweight, fee, null, now));
     }
 
+    /// <summary>
+    /// Where a start (or a start again after a cancellation) leads: a check-in that still owes an overweight-bag fee
+    /// (its intent was voided by the cancellation) waits for a payment again; it can never complete unpaid.
+    /// </summary>
+    public static CheckInStatus StartedStatus(decimal unpaidFees) =>
+        unpaidFees > 0 ? CheckInStatus.WaitingForPayment : CheckInStatus.InProgress;
+
     /// <summary>The overweight fees no succeeded payment covers yet.</summary>
     public static decimal UnpaidFees(IEnumerable<CheckedBag> bags, IEnumerable<PaymentIntent> payments)
     {

@@ -73,6 +73,8 @@ public sealed class CheckInModelTests
             Assert.Equal(model.Intents.Select(i => i.Status), journey.Payments.Select(p => p.Status));
             Assert.True(journey.Bags.Count <= Baggage.MaxBags);
             Assert.True(journey.Bags.All(b => b.WeightKg <= Baggage.MaxKg));
+            Assert.False(journey.Status == CheckInStatus.Completed && CheckInRules.UnpaidFees(journey.Bags, journey.Payments) > 0,
+                "a check-in completed with an overweight-bag fee unpaid");
         }
     }
 
@@ -100,7 +102,7 @@ public sealed class CheckInModelTests
                     {
                         return notStarted.Code.ToString();
                     }
-                    Status = Status is CheckInStatus.NotStarted or CheckInStatus.Cancelled ? CheckInStatus.InProgress : Status;
+                    Status = Status is CheckInStatus.NotStarted or CheckInStatus.Cancelled ? CheckInRules.StartedStatus(CheckInRules.UnpaidFees(Bags, Payments)) : Status;
                     return "ok";
                 case Kind.AddBag:
                     var tag = $"BAG{c.Tag}";
@@ -226,7 +228,8 @@ public sealed class CheckInModelTests
                 case Kind.Start when fresh && Closed(now) is { } closed:
                     return closed;
                 case Kind.Start:
-                    Status = fresh ? CheckInStatus.InProgress : Status;
+                    // Started again after a cancellation with a heavy bag still unpaid (its intent was voided): pay first.
+                    Status = fresh ? (UnpaidBags.Count > 0 ? CheckInStatus.WaitingForPayment : CheckInStatus.InProgress) : Status;
                     return "ok";
                 case Kind.AddBag when Bags.ContainsKey($"BAG{c.Tag}"):
                     return "ok";
