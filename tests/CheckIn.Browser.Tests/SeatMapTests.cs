@@ -194,13 +194,6 @@ public sealed class SeatMapTests(BrowserFixture fixture, ITestOutputHelper log)
         await Expect(Ui.Seat(coldPage, "3A")).ToBeVisibleAsync();
     }
 
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(15), $"Timed out waiting for {what}");
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitUntil(Func<bool> condition, string what) =>
+        Eventually.TrueAsync(condition, what, TimeSpan.FromSeconds(15));
 }

@@ -127,31 +127,9 @@ public sealed class EmbeddedHostProcess : IDisposable
     public static EmbeddedHostProcess Start() => new();
 
     /// <summary>Polls <c>GET /health/ready</c> until 200 (the demo data is seeded before the host reports ready).</summary>
-    public async Task WaitUntilReadyAsync(TimeSpan deadline)
-    {
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The host exited with {_process.ExitCode} before it was ready.{Environment.NewLine}{Output}");
-            }
-            try
-            {
-                using var response = await Http.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(200));
-        }
-        throw new TimeoutException($"The host was not ready within {deadline.TotalSeconds} s.{Environment.NewLine}{Output}");
-    }
+    public Task WaitUntilReadyAsync(TimeSpan deadline) =>
+        HttpReadiness.UntilOkAsync(Http, "/health/ready",
+            () => _process.HasExited ? $"The host exited with {_process.ExitCode} before it was ready." : null, () => Output, deadline, "the host to be ready");
 
     public void Dispose()
     {

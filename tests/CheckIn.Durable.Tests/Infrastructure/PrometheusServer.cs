@@ -174,31 +174,14 @@ internal sealed class PrometheusServer : IDisposable
         }
     }
 
-    private async Task WaitUntilReadyAsync()
+    private Task WaitUntilReadyAsync() =>
+        HttpReadiness.UntilOkAsync(Http, "/-/ready",
+            () => _process.HasExited ? Exited() : null, () => Output, ReadyDeadline, "prometheus to be ready");
+
+    private string Exited()
     {
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < ReadyDeadline)
-        {
-            if (_process.HasExited)
-            {
-                _process.WaitForExit();
-                throw new InvalidOperationException($"prometheus exited with code {_process.ExitCode}:{Environment.NewLine}{Output}");
-            }
-            try
-            {
-                using var response = await Http.GetAsync(new Uri("/-/ready", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"prometheus was not ready within {ReadyDeadline.TotalSeconds} s:{Environment.NewLine}{Output}");
+        _process.WaitForExit();
+        return $"prometheus exited with code {_process.ExitCode}:";
     }
 
     private void Append(string? line)
