@@ -156,7 +156,7 @@ public sealed class AbuseClusterTests(DurableServicesFixture services, ITestOutp
     private async Task<(string Db, HostProcess First, HostProcess Second)> StartTwoHostsAsync(IReadOnlyDictionary<string, string> limits)
     {
         var db = await services.CreateMigratedDatabaseAsync();
-        var settings = HostSettings.For(services, db).WithRateLimiting(limits) with
+        var settings = HostSettings.For(db, services.RedisConfiguration).WithRateLimiting(limits) with
         {
             Extra = new Dictionary<string, string?> { ["CheckIn__TrustedProxies__0"] = "127.0.0.1" },
         };

@@ -22,7 +22,7 @@ public sealed class ColdStartTests(DurableServicesFixture services, ITestOutputH
     public async Task Fifty_seat_maps_rebuilt_at_once_on_three_hosts_answer_without_500_and_postgres_refuses_no_connection()
     {
         var db = await services.CreateDatabaseAsync();
-        var first = HostSettings.For(services, db);
+        var first = HostSettings.For(db, services.RedisConfiguration);
         HostSettings[] settings = [first, .. Enumerable.Range(1, Hosts - 1).Select(_ => first.Sibling())];
         var flightIds = Enumerable.Range(1, Flights).Select(i => $"CS{i:D3}").ToArray();
 

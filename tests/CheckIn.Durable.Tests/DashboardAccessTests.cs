@@ -19,7 +19,7 @@ public sealed class DashboardAccessTests(DurableServicesFixture services, ITestO
     [Fact]
     public async Task A_durable_dashboard_is_401_without_or_with_a_wrong_credential_and_200_with_the_admin_key_its_log_stream_off()
     {
-        var host = _hosts.Start("durable host", HostSettings.For(services, await services.CreateDatabaseAsync()));
+        var host = _hosts.Start("durable host", HostSettings.For(await services.CreateDatabaseAsync(), services.RedisConfiguration));
         await host.WaitUntilReadyAsync();
 
         using var none = await GetAsync(host, "/dashboard/", null);
@@ -49,7 +49,7 @@ public sealed class DashboardAccessTests(DurableServicesFixture services, ITestO
     [Fact]
     public async Task A_wrong_dashboard_credential_counts_as_a_failed_sign_in_and_a_missing_one_does_not()
     {
-        var settings = HostSettings.For(services, await services.CreateDatabaseAsync()) with
+        var settings = HostSettings.For(await services.CreateDatabaseAsync(), services.RedisConfiguration) with
         {
             Extra = new Dictionary<string, string?> { ["CheckIn__RateLimiting__Enabled"] = "true", ["CheckIn__RateLimiting__SessionsPerMinute"] = "3" },
         };
@@ -83,7 +83,7 @@ public sealed class DashboardAccessTests(DurableServicesFixture services, ITestO
     [Fact]
     public async Task A_durable_dashboard_streams_its_log_when_show_logs_is_set()
     {
-        var settings = HostSettings.For(services, await services.CreateDatabaseAsync()) with
+        var settings = HostSettings.For(await services.CreateDatabaseAsync(), services.RedisConfiguration) with
         {
             Extra = new Dictionary<string, string?> { ["CheckIn__Dashboard__ShowLogs"] = "true" },
         };
@@ -107,7 +107,7 @@ public sealed class DashboardAccessTests(DurableServicesFixture services, ITestO
     [Fact]
     public async Task An_embedded_dashboard_is_open_and_the_start_up_warning_names_it()
     {
-        var settings = HostSettings.For(services, "unused") with
+        var settings = HostSettings.For("unused", services.RedisConfiguration) with
         {
             Extra = new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = null, ["ConnectionStrings__Redis"] = null },
         };

@@ -72,7 +72,7 @@ public sealed class HostClusterTests(DurableServicesFixture services, ITestOutpu
     public async Task Two_hosts_starting_together_on_an_empty_database_apply_each_schema_file_once()
     {
         var db = await services.CreateDatabaseAsync();
-        var settingsA = HostSettings.For(services, db);
+        var settingsA = HostSettings.For(db, services.RedisConfiguration);
         var a = _hosts.Start("host A", settingsA);
         var b = _hosts.Start("host B", settingsA.Sibling());
 
@@ -93,7 +93,7 @@ public sealed class HostClusterTests(DurableServicesFixture services, ITestOutpu
     private async Task<(HostProcess A, HostProcess B)> StartTwoHostClusterAsync()
     {
         var db = await services.CreateMigratedDatabaseAsync();
-        var settingsA = HostSettings.For(services, db);
+        var settingsA = HostSettings.For(db, services.RedisConfiguration);
         var a = _hosts.Start("host A", settingsA);
         var b = _hosts.Start("host B", settingsA.Sibling());
         await Task.WhenAll(a.WaitUntilReadyAsync(), b.WaitUntilReadyAsync());

@@ -13,7 +13,7 @@ public sealed class HostRestartTests(DurableServicesFixture services, ITestOutpu
     public async Task A_confirmed_seat_and_its_audit_trail_survive_kill_9_and_a_restart()
     {
         var db = await services.CreateDatabaseAsync();
-        var settings = HostSettings.For(services, db);
+        var settings = HostSettings.For(db, services.RedisConfiguration);
         var first = _hosts.Start("host", settings);
         await first.WaitUntilReadyAsync();
         var booking = await first.Api.CreateBookingAsync();
@@ -43,7 +43,7 @@ public sealed class HostRestartTests(DurableServicesFixture services, ITestOutpu
     public async Task A_hold_that_expired_while_no_host_ran_is_available_after_the_restart()
     {
         var db = await services.CreateDatabaseAsync();
-        var settings = HostSettings.For(services, db) with { HoldDuration = TimeSpan.FromSeconds(2) };
+        var settings = HostSettings.For(db, services.RedisConfiguration) with { HoldDuration = TimeSpan.FromSeconds(2) };
         var first = _hosts.Start("host", settings);
         await first.WaitUntilReadyAsync();
         var booking = await first.Api.CreateBookingAsync();

@@ -20,7 +20,7 @@ public sealed partial class HostStartupTests(DurableServicesFixture services, IT
     public async Task Durable_mode_without_an_admin_key_exits_1_naming_the_setting_in_one_line()
     {
         var db = await services.CreateDatabaseAsync();
-        var host = _hosts.Start("host without admin key", HostSettings.For(services, db) with { AdminKey = null });
+        var host = _hosts.Start("host without admin key", HostSettings.For(db, services.RedisConfiguration) with { AdminKey = null });
 
         await AssertRefusedAsync(host, "CheckIn:AdminKey");
     }
@@ -29,7 +29,7 @@ public sealed partial class HostStartupTests(DurableServicesFixture services, IT
     public async Task Durable_mode_without_a_payment_webhook_secret_exits_1_naming_the_setting_and_leaves_the_database_untouched()
     {
         var db = await services.CreateDatabaseAsync();
-        var settings = HostSettings.For(services, db) with { Extra = new Dictionary<string, string?> { ["CheckIn__Payments__WebhookSecret"] = null } };
+        var settings = HostSettings.For(db, services.RedisConfiguration) with { Extra = new Dictionary<string, string?> { ["CheckIn__Payments__WebhookSecret"] = null } };
         var host = _hosts.Start("host without webhook secret", settings);
 
         await AssertRefusedAsync(host, "CheckIn:Payments:WebhookSecret");
@@ -40,7 +40,7 @@ public sealed partial class HostStartupTests(DurableServicesFixture services, IT
     [Fact]
     public async Task An_unreachable_postgres_exits_1_naming_the_connection_string_and_the_address()
     {
-        var settings = HostSettings.For(services, "Host=127.0.0.1;Port=1;Username=postgres;Database=checkin");
+        var settings = HostSettings.For("Host=127.0.0.1;Port=1;Username=postgres;Database=checkin", services.RedisConfiguration);
         var host = _hosts.Start("host with unreachable PostgreSQL", settings);
 
         await AssertRefusedAsync(host, "ConnectionStrings__Postgres: could not connect to 127.0.0.1:1");
@@ -56,7 +56,7 @@ public sealed partial class HostStartupTests(DurableServicesFixture services, IT
         taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         taken.Listen();
         var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
-        var host = _hosts.Start("embedded host on a taken silo port", Embedded(HostSettings.For(services, "unused") with { SiloPort = port }));
+        var host = _hosts.Start("embedded host on a taken silo port", Embedded(HostSettings.For("unused", services.RedisConfiguration) with { SiloPort = port }));
 
         await AssertRefusedAsync(host, $"Orleans:SiloPort (Orleans__SiloPort): port {port}");
     }
@@ -64,7 +64,7 @@ public sealed partial class HostStartupTests(DurableServicesFixture services, IT
     [Fact]
     public async Task Two_api_keys_with_the_same_key_exit_1_naming_the_setting_and_not_the_key()
     {
-        var settings = Embedded(HostSettings.For(services, "unused"));
+        var settings = Embedded(HostSettings.For("unused", services.RedisConfiguration));
         var extra = new Dictionary<string, string?>(settings.Extra!)
         {
             ["CheckIn__RateLimiting__ApiKeys__0__Name"] = "partner-a",
@@ -82,7 +82,7 @@ public sealed partial class HostStartupTests(DurableServicesFixture services, IT
     public async Task A_durable_host_on_the_gateway_port_of_a_running_host_exits_1_and_the_running_host_keeps_serving()
     {
         var db = await services.CreateDatabaseAsync();
-        var settings = HostSettings.For(services, db);
+        var settings = HostSettings.For(db, services.RedisConfiguration);
         var running = _hosts.Start("running host", settings);
         await running.WaitUntilReadyAsync();
 
@@ -97,7 +97,7 @@ public sealed partial class HostStartupTests(DurableServicesFixture services, IT
     [InlineData(true)]
     public async Task SIGTERM_after_seat_maps_were_used_logs_no_fail_or_crit_line_and_exits_0(bool durable)
     {
-        var settings = HostSettings.For(services, durable ? await services.CreateDatabaseAsync() : "unused");
+        var settings = HostSettings.For(durable ? await services.CreateDatabaseAsync() : "unused", services.RedisConfiguration);
         var host = _hosts.Start(durable ? "durable host" : "embedded host", durable ? settings : Embedded(settings));
         await host.WaitUntilReadyAsync();
         var booking = await host.Api.CreateBookingAsync();
@@ -117,7 +117,7 @@ public sealed partial class HostStartupTests(DurableServicesFixture services, IT
     public async Task Durable_mode_without_services_or_the_simulator_flag_exits_naming_the_settings_on_one_line()
     {
         var db = await services.CreateDatabaseAsync();
-        var settings = HostSettings.For(services, db) with { Extra = new Dictionary<string, string?> { ["CheckIn__Simulators__Enabled"] = null } };
+        var settings = HostSettings.For(db, services.RedisConfiguration) with { Extra = new Dictionary<string, string?> { ["CheckIn__Simulators__Enabled"] = null } };
         var host = _hosts.Start("host without services", settings);
 
         var exitCode = await host.WaitForExitAsync(ExitDeadline);
@@ -134,7 +134,7 @@ public sealed partial class HostStartupTests(DurableServicesFixture services, IT
     public async Task Durable_mode_with_the_simulator_flag_starts_serves_them_and_warns()
     {
         var db = await services.CreateDatabaseAsync();
-        var host = _hosts.Start("host with simulators", HostSettings.For(services, db));
+        var host = _hosts.Start("host with simulators", HostSettings.For(db, services.RedisConfiguration));
 
         await host.WaitUntilReadyAsync();
         using var payments = await host.Http.GetAsync(new Uri("/sim/payments/health", UriKind.Relative));
@@ -149,7 +149,7 @@ public sealed partial class HostStartupTests(DurableServicesFixture services, IT
     {
         var db = await services.CreateDatabaseAsync();
         // Nothing needs to answer at these addresses: the host only calls them when a bag is added or a fee is due.
-        var settings = HostSettings.For(services, db) with
+        var settings = HostSettings.For(db, services.RedisConfiguration) with
         {
             Extra = new Dictionary<string, string?>
             {

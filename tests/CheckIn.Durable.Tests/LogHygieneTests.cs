@@ -27,7 +27,7 @@ public sealed partial class LogHygieneTests(DurableServicesFixture services, ITe
     public async Task A_workload_through_every_logging_path_leaves_json_lines_with_scopes_and_no_secrets_or_names()
     {
         var db = await services.CreateDatabaseAsync();
-        var settings = HostSettings.For(services, db).WithRateLimiting(new Dictionary<string, string>
+        var settings = HostSettings.For(db, services.RedisConfiguration).WithRateLimiting(new Dictionary<string, string>
         {
             ["SeatMapPerMinute"] = "1000",
             ["SeatCommandsPerMinute"] = "1000",

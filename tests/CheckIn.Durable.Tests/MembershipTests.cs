@@ -26,7 +26,7 @@ public sealed class MembershipTests(DurableServicesFixture services, ITestOutput
     public async Task The_only_host_killed_and_restarted_on_new_ports_is_ready_within_15_s()
     {
         var db = await services.CreateMigratedDatabaseAsync();
-        var settings = HostSettings.For(services, db);
+        var settings = HostSettings.For(db, services.RedisConfiguration);
         var first = _hosts.Start("host", settings);
         await first.WaitUntilReadyAsync();
         var booking = await first.Api.CreateBookingAsync();
@@ -224,7 +224,7 @@ public sealed class MembershipTests(DurableServicesFixture services, ITestOutput
     private async Task<(string Db, HostSettings Settings, HostProcess[] Hosts)> StartThreeHostsAsync()
     {
         var db = await services.CreateMigratedDatabaseAsync();
-        var settings = HostSettings.For(services, db);
+        var settings = HostSettings.For(db, services.RedisConfiguration);
         HostProcess[] hosts =
         [
             _hosts.Start("host A", settings),

@@ -22,7 +22,7 @@ public sealed class MetricsAccessTests(DurableServicesFixture services, ITestOut
     public async Task With_a_metrics_port_metrics_answer_only_there_with_the_admin_key_and_show_npgsql_and_orleans_storage()
     {
         var metricsPort = FreePorts.Next();
-        var settings = HostSettings.For(services, await services.CreateDatabaseAsync()) with
+        var settings = HostSettings.For(await services.CreateDatabaseAsync(), services.RedisConfiguration) with
         {
             Extra = new Dictionary<string, string?> { ["CheckIn__Telemetry__MetricsPort"] = metricsPort.ToString(CultureInfo.InvariantCulture) },
         };
@@ -73,7 +73,7 @@ public sealed class MetricsAccessTests(DurableServicesFixture services, ITestOut
     [InlineData("MetricsPort", "http", "CheckIn:Telemetry:MetricsPort")]
     public async Task A_malformed_telemetry_setting_exits_1_naming_it_in_one_line(string name, string value, string named)
     {
-        var host = _hosts.Start($"embedded host with {name}={value}", Embedded(HostSettings.For(services, "unused"), (name, value)));
+        var host = _hosts.Start($"embedded host with {name}={value}", Embedded(HostSettings.For("unused", services.RedisConfiguration), (name, value)));
 
         await AssertRefusedAsync(host, named);
     }
@@ -81,7 +81,7 @@ public sealed class MetricsAccessTests(DurableServicesFixture services, ITestOut
     [Fact]
     public async Task A_metrics_port_equal_to_the_http_port_exits_1_naming_the_setting()
     {
-        var settings = HostSettings.For(services, "unused");
+        var settings = HostSettings.For("unused", services.RedisConfiguration);
         var host = _hosts.Start("embedded host with the metrics port on the HTTP port",
             Embedded(settings, ("MetricsPort", settings.HttpPort.ToString(CultureInfo.InvariantCulture))));
 

@@ -24,7 +24,7 @@ public sealed class PaymentResumeTests(DurableServicesFixture services, ITestOut
     public async Task A_payment_made_while_the_host_was_down_resumes_the_check_in_once_after_the_restart()
     {
         var db = await services.CreateDatabaseAsync();
-        var settings = HostSettings.For(services, db);
+        var settings = HostSettings.For(db, services.RedisConfiguration);
         await using var provider = await StartProviderAsync(new Uri(settings.BaseAddress, "/api/payments/webhook"));
         settings = settings with
         {

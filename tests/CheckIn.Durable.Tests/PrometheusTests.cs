@@ -25,7 +25,7 @@ public sealed class PrometheusTests(DurableServicesFixture services, ITestOutput
     public async Task Every_dashboard_and_rule_query_returns_data_from_a_real_host_after_a_short_workload()
     {
         var db = await services.CreateDatabaseAsync();
-        var settings = (HostSettings.For(services, db) with { HoldDuration = TimeSpan.FromSeconds(3) })
+        var settings = (HostSettings.For(db, services.RedisConfiguration) with { HoldDuration = TimeSpan.FromSeconds(3) })
             .WithRateLimiting(new Dictionary<string, string>
             {
                 // A client of its own for the scraper, so blocking it leaves the rest of the workload alone.

@@ -22,7 +22,7 @@ public sealed class ReadinessOutageTests(DurableServicesFixture services, ITestO
     public async Task Ready_turns_503_with_postgres_unhealthy_when_postgres_stops_and_200_when_it_returns()
     {
         using var postgres = await ThrowawayPostgres.StartAsync();
-        var host = _hosts.Start("host on its own PostgreSQL", HostSettings.For(services, postgres.ConnectionString));
+        var host = _hosts.Start("host on its own PostgreSQL", HostSettings.For(postgres.ConnectionString, services.RedisConfiguration));
         await host.WaitUntilReadyAsync();
         var before = await ReadyAsync(host);
         Assert.Equal(HttpStatusCode.OK, before.Status);

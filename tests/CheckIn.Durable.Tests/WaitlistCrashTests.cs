@@ -24,7 +24,7 @@ public sealed class WaitlistCrashTests(DurableServicesFixture services, ITestOut
     public async Task Seats_released_as_the_host_dies_are_assigned_exactly_once_after_the_restart()
     {
         var db = await services.CreateDatabaseAsync();
-        var settings = HostSettings.For(services, db);
+        var settings = HostSettings.For(db, services.RedisConfiguration);
         var first = _hosts.Start("host", settings);
         await first.WaitUntilReadyAsync();
         var api = first.Api;

@@ -1,10 +1,10 @@
-namespace CheckIn.Durable.Tests.Infrastructure;
+namespace CheckIn.TestSupport.Hosts;
 
 /// <summary>
 /// The host processes one test started. Disposing kills every one that still runs and writes each one's output
 /// to the test log, which the runner prints when the test fails.
 /// </summary>
-internal sealed class HostProcesses(ITestOutputHelper log) : IDisposable
+public sealed class HostProcesses(ITestOutputHelper log) : IDisposable
 {
     private readonly List<HostProcess> _hosts = [];
 

@@ -2,13 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 
-namespace CheckIn.Durable.Tests.Infrastructure;
+namespace CheckIn.TestSupport.Hosts;
 
 /// <summary>
 /// One real CheckIn.Host process (<c>dotnet CheckIn.Host.dll</c> from the test output folder, where the project
 /// reference puts it), configured only through its environment, with its output kept for the test log.
 /// </summary>
-internal sealed class HostProcess : IDisposable
+public sealed class HostProcess : IDisposable
 {
     private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);

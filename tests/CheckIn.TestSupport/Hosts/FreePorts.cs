@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace CheckIn.Durable.Tests.Infrastructure;
+namespace CheckIn.TestSupport.Hosts;
 
 /// <summary>
 /// Ports nobody listens on right now, picked below Linux's ephemeral range (32768-60999): a port the operating system
@@ -10,7 +10,7 @@ namespace CheckIn.Durable.Tests.Infrastructure;
 /// with their own silos, so host processes never use fixed ports. Ports handed out once are not handed out again by
 /// this process, so two hosts of one test never collide with each other.
 /// </summary>
-internal static class FreePorts
+public static class FreePorts
 {
     private const int First = 20000;
     private const int Last = 32000;

@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace CheckIn.Durable.Tests.Infrastructure;
+namespace CheckIn.TestSupport.Hosts;
 
 /// <summary>
 /// The environment of one CheckIn.Host process. Every host of a test shares its database, Redis, cluster and keys;
 /// each gets its own free HTTP, silo and gateway ports unless a test reuses them (a restart on the same machine).
 /// </summary>
-internal sealed record HostSettings
+public sealed record HostSettings
 {
     public const string TestAdminKey = "host-tests-admin-key";
     public const string SigningKey = "host-tests-token-signing-key-0123456789abcdef";
@@ -43,10 +43,10 @@ internal sealed record HostSettings
 
     public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
 
-    public static HostSettings For(DurableServicesFixture services, string database) => new()
+    public static HostSettings For(string database, string redis) => new()
     {
         Postgres = database,
-        Redis = services.RedisConfiguration,
+        Redis = redis,
         ClusterId = $"hosts-{Guid.NewGuid():N}",
     };
 

@@ -2,13 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 
-namespace CheckIn.Durable.Tests.Infrastructure;
+namespace CheckIn.TestSupport.Hosts;
 
 /// <summary>
 /// A PostgreSQL server of one test's own (initdb into a temporary folder, 127.0.0.1 on a free port), so the test can
 /// stop and start it without touching the server every other test shares. Disposing stops it and deletes the folder.
 /// </summary>
-internal sealed class ThrowawayPostgres : IDisposable
+public sealed class ThrowawayPostgres : IDisposable
 {
     private const string Bin = "/usr/lib/postgresql/15/bin";
 

@@ -3,10 +3,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace CheckIn.Durable.Tests.Infrastructure;
+namespace CheckIn.TestSupport.Hosts;
 
 /// <summary>The REST calls host-process tests make, as a passenger or an airline admin would make them.</summary>
-internal sealed class CheckInApi(HttpClient http)
+public sealed class CheckInApi(HttpClient http)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -139,13 +139,13 @@ internal sealed class CheckInApi(HttpClient http)
     }
 }
 
-internal sealed record TestBooking(string FlightId, string Pnr, string FirstPassenger, string SecondPassenger, string Token);
+public sealed record TestBooking(string FlightId, string Pnr, string FirstPassenger, string SecondPassenger, string Token);
 
 /// <summary>A booking's session and all its passenger ids, in booking order.</summary>
-internal sealed record TestSession(TestBooking Booking, IReadOnlyList<string> Passengers);
+public sealed record TestSession(TestBooking Booking, IReadOnlyList<string> Passengers);
 
 /// <summary>A response kept as text, so a failed expectation can show what the host really said.</summary>
-internal sealed record ApiResponse(HttpMethod Method, Uri Path, HttpStatusCode Status, string Body)
+public sealed record ApiResponse(HttpMethod Method, Uri Path, HttpStatusCode Status, string Body)
 {
     /// <summary>The problem's stable <c>code</c>, for error responses.</summary>
     public string? Code
@@ -169,14 +169,14 @@ internal sealed record ApiResponse(HttpMethod Method, Uri Path, HttpStatusCode S
     public override string ToString() => $"{Method} {Path} -> {(int)Status} {Body}";
 }
 
-internal sealed record SessionPassenger(string PassengerId);
+public sealed record SessionPassenger(string PassengerId);
 
-internal sealed record Session(string Token, IReadOnlyList<SessionPassenger> Passengers);
+public sealed record Session(string Token, IReadOnlyList<SessionPassenger> Passengers);
 
-internal sealed record SeatResult(string SeatNumber, string Status, string? PassengerId, DateTimeOffset? HoldExpiresAt);
+public sealed record SeatResult(string SeatNumber, string Status, string? PassengerId, DateTimeOffset? HoldExpiresAt);
 
-internal sealed record SeatMapSeat(string SeatNumber, string Status, DateTimeOffset? HoldExpiresAt);
+public sealed record SeatMapSeat(string SeatNumber, string Status, DateTimeOffset? HoldExpiresAt);
 
-internal sealed record SeatMap(long Version, IReadOnlyList<SeatMapSeat> Seats);
+public sealed record SeatMap(long Version, IReadOnlyList<SeatMapSeat> Seats);
 
-internal sealed record SeatEvent(Guid EventId, string SeatNumber, string From, string To, string? PassengerId, string Actor, string Reason, DateTimeOffset At, long SeatVersion);
+public sealed record SeatEvent(Guid EventId, string SeatNumber, string From, string To, string? PassengerId, string Actor, string Reason, DateTimeOffset At, long SeatVersion);

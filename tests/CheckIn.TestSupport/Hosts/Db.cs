@@ -1,9 +1,9 @@
 using Npgsql;
 
-namespace CheckIn.Durable.Tests.Infrastructure;
+namespace CheckIn.TestSupport.Hosts;
 
 /// <summary>Small direct queries for assertions about what is really stored.</summary>
-internal static class Db
+public static class Db
 {
     /// <summary>
     /// Test-side connections are not pooled: every test has its own database, and a pool per database would keep
