@@ -7,7 +7,10 @@ namespace CheckIn.Host.Hosting;
 
 /// <summary>
 /// Seeds the demo at every start, idempotently: flight SH101 (A320-like, 168 seats) and bookings ABC123 / Smith
-/// and XYZ789 / Jones. Already-seeded data is left as it is.
+/// and XYZ789 / Jones. Already-seeded data is left as it is. A host that starts while the cluster is still healing
+/// (a peer killed a moment ago and not yet declared dead, so the grain directory points at it) gets a transient
+/// failure: seeding is retried for a while instead of failing the start, which would crash the host (the fault suite
+/// found it: a host restarted on its old address right after a kill -9 exited with 134).
 /// </summary>
 internal sealed partial class DemoSeeder(IGrainFactory grains, TimeProvider time, ILogger<DemoSeeder> logger) : IHostedService
 {
@@ -24,7 +27,30 @@ internal sealed partial class DemoSeeder(IGrainFactory grains, TimeProvider time
         BlockedSeats: ["30A"],
         SkippedRows: [13]);
 
+    /// <summary>How long seeding keeps retrying a transient failure (membership declares a dead silo in seconds).</summary>
+    public static readonly TimeSpan SeedPatience = TimeSpan.FromSeconds(60);
+
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + SeedPatience;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await SeedAsync();
+                return;
+            }
+            catch (Exception ex) when (Api.ExceptionProblems.IsUnavailable(ex) && time.GetUtcNow() < deadline)
+            {
+                LogRetry(logger, attempt, ex.GetType().Name);
+                await Task.Delay(RetryDelay, time, cancellationToken);
+            }
+        }
+    }
+
+    private async Task SeedAsync()
     {
         // Departs at the next whole hour plus six, so check-in is open whenever the demo is first seeded.
         var now = time.GetUtcNow();
@@ -52,6 +78,9 @@ internal sealed partial class DemoSeeder(IGrainFactory grains, TimeProvider time
             throw new InvalidOperationException($"Seeding the demo {what} failed: {error.Detail}");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seeding the demo failed on attempt {Attempt} ({Exception}): the cluster is still healing; retrying")]
+    private static partial void LogRetry(ILogger logger, int attempt, string exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo {What} is ready")]
     private static partial void LogSeeded(ILogger logger, string what);

@@ -68,6 +68,7 @@ internal static class SiloSetup
                     silo.ConfigureEndpoints(address, orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: true);
                 }
                 silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(mode.RedisConnectionString!));
+                silo.ConfigureServices(RecoveringMembershipTable.Decorate);
             }
             else
             {
