@@ -9,7 +9,10 @@ namespace CheckIn.Host.Hosting;
 /// killed afterwards is never declared dead and its grains never move. This wrapper remembers the last entry this
 /// silo wrote for itself; when a heartbeat fails and the table no longer holds this silo, it writes the table's
 /// version and this silo's entry again. Each live silo does the same for itself within one heartbeat period, so the
-/// table is rebuilt from the silos that are really there; a silo that died meanwhile is simply not in it.
+/// table is rebuilt from the silos that are really there; a silo that died meanwhile is simply not in it. The table
+/// comes back at version 0, and Orleans ignores a table older than the one it last saw (every silo would then keep
+/// its stale view and could never vote a dead peer out), so the repair also carries the version forward, one
+/// conditional write at a time, past the highest version this silo has seen.
 /// A silo that Orleans marked dead keeps that entry (it is there, so nothing is repaired) and stops as it should.
 /// </summary>
 internal sealed partial class RecoveringMembershipTable(IMembershipTable inner, ILocalSiloDetails local, ILogger<RecoveringMembershipTable> logger)
@@ -17,6 +20,7 @@ internal sealed partial class RecoveringMembershipTable(IMembershipTable inner, 
 {
     private readonly Lock _gate = new();
     private MembershipEntry? _ownEntry;
+    private int _highestVersion;
 
     /// <summary>Wraps the <see cref="IMembershipTable"/> registered so far (Redis clustering's) in this repair.</summary>
     public static void Decorate(IServiceCollection services)
@@ -39,12 +43,18 @@ internal sealed partial class RecoveringMembershipTable(IMembershipTable inner, 
 
     public Task<MembershipTableData> ReadRowAsync(SiloAddress key, CancellationToken cancellationToken) => inner.ReadRowAsync(key, cancellationToken);
 
-    public Task<MembershipTableData> ReadAllAsync(CancellationToken cancellationToken) => inner.ReadAllAsync(cancellationToken);
+    public async Task<MembershipTableData> ReadAllAsync(CancellationToken cancellationToken)
+    {
+        var table = await inner.ReadAllAsync(cancellationToken);
+        Seen(table.Version.Version);
+        return table;
+    }
 
     public async Task<bool> InsertRowAsync(MembershipEntry entry, TableVersion tableVersion, CancellationToken cancellationToken)
     {
         var inserted = await inner.InsertRowAsync(entry, tableVersion, cancellationToken);
         Remember(entry, inserted);
+        Seen(tableVersion.Version);
         return inserted;
     }
 
@@ -52,6 +62,7 @@ internal sealed partial class RecoveringMembershipTable(IMembershipTable inner, 
     {
         var updated = await inner.UpdateRowAsync(entry, etag, tableVersion, cancellationToken);
         Remember(entry, updated);
+        Seen(tableVersion.Version);
         return updated;
     }
 
@@ -107,6 +118,22 @@ internal sealed partial class RecoveringMembershipTable(IMembershipTable inner, 
         }
     }
 
+    private void Seen(int version)
+    {
+        lock (_gate)
+        {
+            _highestVersion = Math.Max(_highestVersion, version);
+        }
+    }
+
+    private int HighestVersion()
+    {
+        lock (_gate)
+        {
+            return _highestVersion;
+        }
+    }
+
     private MembershipEntry? OwnEntry()
     {
         lock (_gate)
@@ -141,7 +168,9 @@ internal sealed partial class RecoveringMembershipTable(IMembershipTable inner, 
             SuspectTimes = [],
         };
         var inserted = await inner.InsertRowAsync(entry, table.Version.Next(), cancellationToken);
-        LogRepaired(logger, own.SiloAddress.ToString(), own.Status.ToString(), inserted);
+        var target = HighestVersion() + 1;
+        var version = await CarryVersionForwardAsync(entry, target, cancellationToken);
+        LogRepaired(logger, own.SiloAddress.ToString(), own.Status.ToString(), inserted, version);
         if (inserted)
         {
             Remember(entry, written: true);
@@ -149,6 +178,31 @@ internal sealed partial class RecoveringMembershipTable(IMembershipTable inner, 
         return inserted;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The membership table had lost this silo ({Silo}, {Status}): Redis restarted without its data? Re-registered: {Inserted}")]
-    private static partial void LogRepaired(ILogger logger, string silo, string status, bool inserted);
+    /// <summary>
+    /// Rewrites this silo's own row (unchanged) until the table's version reaches <paramref name="target"/>: the
+    /// provider moves the version by one per conditional write, and a concurrent writer (another silo repairing) only
+    /// makes this take fewer rounds. Bounded; returns the version reached.
+    /// </summary>
+    private async Task<int> CarryVersionForwardAsync(MembershipEntry entry, int target, CancellationToken cancellationToken)
+    {
+        var table = await inner.ReadAllAsync(cancellationToken);
+        for (var round = 0; round < MaxVersionSteps && table.Version.Version < target; round++)
+        {
+            if (!table.Members.Any(m => m.Item1.SiloAddress.Equals(entry.SiloAddress)))
+            {
+                break; // someone else rebuilt the table differently; Orleans takes it from here
+            }
+            var current = table.Members.First(m => m.Item1.SiloAddress.Equals(entry.SiloAddress)).Item1;
+            await inner.UpdateRowAsync(current, table.Version.VersionEtag, table.Version.Next(), cancellationToken);
+            table = await inner.ReadAllAsync(cancellationToken);
+        }
+        Seen(table.Version.Version);
+        return table.Version.Version;
+    }
+
+    /// <summary>A table version grows by one per membership change: thousands are years of restarts.</summary>
+    private const int MaxVersionSteps = 10_000;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The membership table had lost this silo ({Silo}, {Status}): Redis restarted without its data? Re-registered: {Inserted}; table version carried forward to {Version}")]
+    private static partial void LogRepaired(ILogger logger, string silo, string status, bool inserted, int version);
 }
