@@ -13,10 +13,11 @@ namespace CheckIn.Grains.Tests.Cluster;
 /// <summary>
 /// Waitlist joins and leaves racing seat releases, on real grains. A flight with a two-seat business cabin (1A, 1C),
 /// both confirmed by their owners; two business passengers. A generated set of commands — each passenger joins and/or
-/// leaves, each owner releases — goes out at once; when no seat is OFFERED any more (the waitlist answered every
-/// offer), the answers and the end state must be those of some sequential order, in which a joining passenger takes a
-/// free seat at once and a released seat goes to the first passenger waiting. In particular no passenger is left
-/// waiting beside a free seat, and nobody gets a seat after leaving the line.
+/// leaves, each owner releases — goes out at once; once settled (no seat OFFERED, and nobody waiting beside a free
+/// seat: a seat freed just before a join set the cabin's demand waits for the waitlist's sweep, run by moving the fake
+/// clock), the answers and the end state must be those of some sequential order, in which a joining passenger takes a
+/// free seat at once and a released seat goes to the first passenger waiting. So nobody is left waiting beside a free
+/// seat for longer than a sweep, and nobody gets a seat after leaving the line.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class ConcurrentWaitlistPropertyTests(ClusterFixture fixture)
