@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text.Json;
 using CheckIn.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics;
@@ -5,7 +6,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
 using Orleans.Storage;
+using StackExchange.Redis;
 
 namespace CheckIn.Api.Tests;
 
@@ -25,6 +28,19 @@ public sealed class StorageOutageProblemsTests(ApiFixture fixture)
         ["pool timeout in an aggregate"] = () => new AggregateException(new OrleansException("storage",
             new NpgsqlException("The connection pool has been exhausted", new TimeoutException()))),
         ["timeout wrapped by Orleans"] = () => new OrleansException("storage", new TimeoutException("timed out")),
+        // What the cluster itself throws while a silo dies or sheds load.
+        ["silo unavailable"] = () => new SiloUnavailableException("silo gone"),
+        ["silo unavailable in an aggregate"] = () => new AggregateException(new SiloUnavailableException("silo gone")),
+        ["gateway too busy"] = () => new GatewayTooBusyException("busy"),
+        ["connection failed"] = () => new ConnectionFailedException("could not connect"),
+        ["connection failed wrapped by Orleans"] = () => new OrleansException("send failed", new ConnectionFailedException("could not connect")),
+        // The membership table (Redis) out of reach; its timeout is a TimeoutException.
+        ["redis connection lost"] = () => new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "no connection", null, CommandStatus.Unknown),
+        ["redis timeout"] = () => new RedisTimeoutException(CommandFlags.None, "timed out", CommandStatus.Sent),
+        ["socket refused"] = () => new SocketException((int)SocketError.ConnectionRefused),
+        // A timeout inside the request while the client is still there (an HttpClient's, a token with a deadline).
+        ["task cancelled by a timeout"] = () => new TaskCanceledException("timed out"),
+        ["operation cancelled wrapped by Orleans"] = () => new OrleansException("call cancelled", new OperationCanceledException()),
     };
 
     public static TheoryData<string> OutageNames => [.. Outages.Keys];

@@ -31,6 +31,7 @@ public sealed class CheckInMetrics
     private readonly Counter<long> _checkInTransitions;
     private readonly Counter<long> _paymentWebhooks;
     private readonly UpDownCounter<long> _outboxBacklog;
+    private readonly Counter<long> _apiRetries;
     private readonly ConcurrentDictionary<string, long> _waitlistLengths = new(StringComparer.Ordinal);
 
     public CheckInMetrics(IMeterFactory meters)
@@ -61,6 +62,8 @@ public sealed class CheckInMetrics
             "Payment webhooks by outcome (applied, duplicate, bad_signature, unknown_intent, malformed).");
         _outboxBacklog = meter.CreateUpDownCounter<long>("checkin.audit.outbox.backlog", "{event}",
             "Audit events written with their grain's state but not yet in the audit log, in this process, by log (seat, checkin, waitlist).");
+        _apiRetries = meter.CreateCounter<long>("checkin.api.retries", "{retry}",
+            "Requests the host repeated once after a transient cluster or storage failure, by route (template) and outcome (succeeded, unavailable, failed, cancelled).");
     }
 
     /// <summary>How many seat commands, and how many conflicts (outcome SEAT_UNAVAILABLE, …) per flight.</summary>
@@ -108,6 +111,10 @@ public sealed class CheckInMetrics
     /// <summary>Payment webhooks by outcome.</summary>
     public void PaymentWebhook(string outcome) =>
         _paymentWebhooks.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <summary>A request repeated after a transient failure: <paramref name="route"/> is the template (never the path), <paramref name="outcome"/> how the repeat ended.</summary>
+    public void ApiRetry(string route, string outcome) =>
+        _apiRetries.Add(1, new("route", route), new("outcome", outcome));
 
     /// <summary>Audit events entered (+count) or left (-count) an outbox of this process: <paramref name="log"/> is seat, checkin or waitlist.</summary>
     public void OutboxBacklog(string log, int delta)

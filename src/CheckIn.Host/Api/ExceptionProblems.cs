@@ -55,8 +55,7 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
         for (var seen = 0; pending.Count > 0 && seen < 64; seen++)
         {
             var e = pending.Pop();
-            if (e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
-                or Orleans.Storage.InconsistentStateException or System.Data.Common.DbException)
+            if (IsTransient(e))
             {
                 return true;
             }
@@ -76,13 +75,30 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
     }
 
     /// <summary>
+    /// The types an outage throws. Orleans: a timed-out call, a silo that is gone or refused the message (SiloUnavailable
+    /// is one of those), a gateway shedding load, a connection that could not be made, a storage conflict (the grain
+    /// deactivates and the next call reloads). PostgreSQL: any <see cref="System.Data.Common.DbException"/> (Npgsql's
+    /// and its server errors). Redis (membership): a lost connection; its timeout is a <see cref="TimeoutException"/>.
+    /// The network itself: <see cref="System.Net.Sockets.SocketException"/>. And a cancellation that reaches the handler
+    /// while the client is still there: a timeout somewhere inside (the client leaving never gets here).
+    /// </summary>
+    private static bool IsTransient(Exception e) =>
+        e is TimeoutException or OrleansMessageRejectionException or GatewayTooBusyException
+            or Orleans.Runtime.Messaging.ConnectionFailedException or Orleans.Storage.InconsistentStateException
+            or System.Data.Common.DbException or StackExchange.Redis.RedisConnectionException
+            or System.Net.Sockets.SocketException or OperationCanceledException;
+
+    /// <summary>
     /// The route template (<c>/api/flights/{flightId}/check-ins/{passengerId}</c>), never the path: a path carries
     /// passenger ids, and so PNRs, which no log line may show.
     /// </summary>
     internal static string RouteOf(HttpContext httpContext) =>
-        httpContext.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } template } ? template : "(no route)";
+        // The exception handler runs after the endpoint was cleared from the context; its feature still names it.
+        (httpContext.GetEndpoint() ?? httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint) is RouteEndpoint { RoutePattern.RawText: { } template }
+            ? template
+            : "(no route)";
 
-    private static string TypesOf(Exception exception)
+    internal static string TypesOf(Exception exception)
     {
         var types = new List<string>();
         for (var e = exception; e is not null && types.Count < 8; e = e.InnerException)

@@ -19,6 +19,14 @@ internal sealed partial class IdempotencyFilter(IGrainFactory grains) : IEndpoin
     public const string Header = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
 
+    private static readonly object KeyedItem = new();
+
+    /// <summary>
+    /// The request carries a well-formed key on a route that honours it: its command is one whose repeat cannot apply
+    /// twice (every keyed route's grain answers a repeat with the state it is in), so it may be retried.
+    /// </summary>
+    public static bool IsKeyed(HttpContext http) => http.Items.ContainsKey(KeyedItem);
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -31,6 +39,7 @@ internal sealed partial class IdempotencyFilter(IGrainFactory grains) : IEndpoin
         {
             return Problems.Validation(Header, $"{Header} must be 1-100 characters of letters, digits, '-', '_', ':' or '.'.");
         }
+        http.Items[KeyedItem] = true;
 
         var grain = grains.GetIdempotencyGrain(http.User.Pnr() ?? "anonymous", key);
         var fingerprint = Fingerprint(context);

@@ -31,6 +31,7 @@ internal static class SeatsApi
             .RequireAuthorization()
             .AddEndpointFilter<IdempotencyFilter>()
             .AddEndpointFilter(Problems.AddRetryAfter)
+            .SafeToRetry()
             .RateLimited(LimitedAction.SeatCommand);
         group.MapPost("/hold", Hold).WithName("HoldSeat")
             .WithSummary("Hold a seat for a passenger (AVAILABLE → HELD); releases the passenger's previous seat on the flight.");

@@ -35,6 +35,7 @@ internal static partial class ApiSetup
         services.AddSingleton<SeatMapHubs>();
         services.AddSingleton<SeatMapStreamCounters>();
         services.AddSingleton<IdempotencyFilter>();
+        services.AddSingleton<OutageRetryFilter>();
         services.AddCheckInHealthChecks(mode);
         services.AddAbuseProtection();
         services.AddHostedService<DemoSeeder>();
@@ -107,17 +108,20 @@ internal static partial class ApiSetup
         app.MapCheckInMetrics();
         app.MapHealthChecks("/health/ready", ReadinessSetup.ReadyOptions()).ExcludeFromDescription();
 
-        app.MapSessionsApi();
-        app.MapSeatMapApi();
-        app.MapSeatMapStreamApi();
-        app.MapSeatsApi();
-        app.MapCheckInsApi();
-        app.MapWaitlistApi();
-        app.MapNotificationsApi();
-        app.MapPaymentWebhookApi();
-        app.MapAdminApi();
-        app.MapAdminWaitlistApi();
-        app.MapAdminAbuseApi();
+        // Every API route under one group whose outermost filter retries a request once after a transient failure,
+        // where that is safe (OutageRetryFilter decides which); the empty prefix leaves every route as it was.
+        var api = app.MapGroup("").AddEndpointFilter<OutageRetryFilter>();
+        api.MapSessionsApi();
+        api.MapSeatMapApi();
+        api.MapSeatMapStreamApi();
+        api.MapSeatsApi();
+        api.MapCheckInsApi();
+        api.MapWaitlistApi();
+        api.MapNotificationsApi();
+        api.MapPaymentWebhookApi();
+        api.MapAdminApi();
+        api.MapAdminWaitlistApi();
+        api.MapAdminAbuseApi();
         return app;
     }
 }
