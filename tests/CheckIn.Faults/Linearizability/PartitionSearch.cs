@@ -9,6 +9,9 @@ namespace CheckIn.Faults.Linearizability;
 /// undo the last choice and try the next one. Every (linearized set, state) pair reached is cached, so a
 /// configuration reached again by another order is never explored twice: this is what keeps long histories with
 /// modest concurrency cheap. A model step may offer several next states (nondeterminism); each is a separate choice.
+/// An operation with an unknown outcome is never forced: it is linearized only where its effect explains what
+/// others saw, and left out otherwise (a model should then offer only the steps that change its state: linearizing a
+/// lost command as "no effect" at every point would multiply the configurations by two per pending lost command).
 /// </summary>
 internal sealed class PartitionSearch<TState, TInput, TOutput>(
     ISequentialModel<TState, TInput, TOutput> model,
@@ -58,6 +61,12 @@ internal sealed class PartitionSearch<TState, TInput, TOutput>(
                 }
                 at = at.Next;
                 continue;
+            }
+            // The return of an operation whose outcome is unknown comes after every known one (at +infinity): all
+            // answers are explained, and what is still pending never took effect (or took it last, the same thing).
+            if (!operations[at.Operation].Outcome.IsKnown)
+            {
+                return Result(Verdict.Linearizable, steps);
             }
             // A return whose operation is not linearized yet: some earlier choice was wrong.
             if (_choices.Count == 0)

@@ -37,13 +37,9 @@ public sealed class SeatModel(TimeSpan holdDuration, TimeSpan expiryTolerance) :
         {
             return [state];
         }
+        // A lost command that would change nothing here is not offered: the search leaves a lost command out wherever
+        // it explains nothing (PartitionSearch), and an expiry it would expose is offered by the next known command.
         var next = new List<SeatState>(3);
-        if (!outcome.IsKnown)
-        {
-            // Refused before reaching the seat, or lost on the way. Linearizing it last would say the same; offering
-            // "no effect" first spares the search carrying the lost command to the end of the history.
-            next.Add(state);
-        }
         if (operation.Completed < state.NotBefore)
         {
             // It would take effect before an operation already linearized.
@@ -57,7 +53,10 @@ public sealed class SeatModel(TimeSpan holdDuration, TimeSpan expiryTolerance) :
             var (answer, after) = Decide(seat, operation.Input, newHoldFrom, newHoldBy);
             if (!outcome.IsKnown)
             {
-                next.Add(after);
+                if (after.Phase != seat.Phase || after.Holder != seat.Holder || after.ExpiresFrom != seat.ExpiresFrom || after.ExpiresBy != seat.ExpiresBy)
+                {
+                    next.Add(after);
+                }
             }
             else if (Match(outcome.Output!, answer, after) is { } matched)
             {
