@@ -31,11 +31,14 @@ internal static class SeatsApi
             .RequireAuthorization()
             .AddEndpointFilter<IdempotencyFilter>()
             .AddEndpointFilter(Problems.AddRetryAfter)
-            .SafeToRetry()
             .RateLimited(LimitedAction.SeatCommand);
-        group.MapPost("/hold", Hold).WithName("HoldSeat")
+        // Retried once inside the host after a transient failure (OutageRetry): a hold or confirm whose first try
+        // landed is answered the same again, since the seat stays the passenger's. Not a release: once it landed the
+        // seat is free, another passenger may take it within the retry's pause, and the repeat would then say
+        // NOT_HOLDER for a release that happened (the fault suite caught exactly that).
+        group.MapPost("/hold", Hold).WithName("HoldSeat").SafeToRetry()
             .WithSummary("Hold a seat for a passenger (AVAILABLE → HELD); releases the passenger's previous seat on the flight.");
-        group.MapPost("/confirm", Confirm).WithName("ConfirmSeat")
+        group.MapPost("/confirm", Confirm).WithName("ConfirmSeat").SafeToRetry()
             .WithSummary("Confirm the passenger's hold (HELD → CONFIRMED).")
             .ProducesProblems(410);
         group.MapPost("/release", Release).WithName("ReleaseSeat")

@@ -95,7 +95,7 @@ internal static class FaultChecks
             anomalies.Add($"audit record of a refused call (half-applied): {e} from {traces[e.CorrelationId].Request} -> {traces[e.CorrelationId].Call.Code}");
         }
         var recorded = events.Select(e => e.CorrelationId).ToHashSet(StringComparer.Ordinal);
-        var missing = seatCalls.Where(c => c.Call.IsOk && c.Request.Command != SeatCommand.Release && IsChange(c, seatCalls) && !recorded.Contains(c.Call.TraceId)).ToList();
+        var missing = seatCalls.Where(c => c.Call.IsOk && IsChange(c, seatCalls) && !recorded.Contains(c.Call.TraceId)).ToList();
         if (missing.Count > 0)
         {
             anomalies.Add($"{missing.Count} 2xx seat commands that changed a seat have no audit record, e.g. {missing[0].Request} at {missing[0].Call.Completed:HH:mm:ss.fff}");
@@ -210,11 +210,27 @@ internal static class FaultChecks
     }
 
     /// <summary>Did this 2xx change the seat, or repeat an answer an earlier call of the same passenger already got?</summary>
-    // A release is answered 2xx again without a record after the passenger let go (or moved, or the hold expired);
-    // a repeat of a hold or confirm the passenger asked before (answered, or lost: it may have landed) records nothing.
-    private static bool IsChange(SeatCall call, IReadOnlyList<SeatCall> all) =>
-        !all.Any(o => o.Call.Invoked < call.Call.Invoked && o.Request == call.Request
-            && (o.Call.Outcome == CallOutcome.Unknown || o.Call.IsOk && (call.Request.Command != SeatCommand.Hold || SameBody(o.Call, call.Call))));
+    // Which 2xx must have left an audit record under their own trace id: a hold answered HELD with an expiry no
+    // earlier hold of the same passenger on the seat got (a repeat, or a hold of the confirmed owner answered
+    // CONFIRMED, records nothing), and a confirm unless the passenger already had the seat CONFIRMED or sent a confirm
+    // that was lost (it may have landed). A release is answered 2xx again without a record after the passenger let go
+    // (or moved, or the hold expired): releases are not checked here. An earlier lost command of the same kind may
+    // have made the change, so it excuses the record too.
+    private static bool IsChange(SeatCall call, IReadOnlyList<SeatCall> all)
+    {
+        var earlier = all.Where(o => o.Call.Invoked < call.Call.Invoked && o.Request.Seat == call.Request.Seat && o.Request.Passenger == call.Request.Passenger).ToList();
+        return call.Request.Command switch
+        {
+            SeatCommand.Hold => StatusOf(call.Call) == "HELD"
+                && !earlier.Any(o => o.Request.Command == SeatCommand.Hold && (o.Call.Outcome == CallOutcome.Unknown || o.Call.IsOk && SameBody(o.Call, call.Call))),
+            SeatCommand.Confirm => !earlier.Any(o => o.Call.IsOk && StatusOf(o.Call) == "CONFIRMED"
+                || o.Request.Command == SeatCommand.Confirm && o.Call.Outcome == CallOutcome.Unknown),
+            _ => false,
+        };
+    }
+
+    private static string? StatusOf(Call call) =>
+        call.Body is { ValueKind: JsonValueKind.Object } body && body.TryGetProperty("status", out var status) ? status.GetString() : null;
 
     private static bool SameBody(Call a, Call b) => a.Body?.GetRawText() == b.Body?.GetRawText();
 

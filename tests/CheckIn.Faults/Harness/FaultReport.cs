@@ -16,6 +16,7 @@ public sealed record FaultReport(
     int Operations,
     IReadOnlyDictionary<string, int> OperationsByKind,
     IReadOnlyDictionary<string, int> Outcomes,
+    IReadOnlyDictionary<string, int> Refusals,
     IReadOnlyList<FaultRecord> Faults,
     IReadOnlyList<string> Anomalies,
     int Status500,
@@ -50,6 +51,8 @@ public sealed record FaultReport(
             run.Count,
             run.GroupBy(c => c.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             run.GroupBy(c => $"{c.Kind} {c.Outcome}").OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+            run.Where(c => c.Outcome != CallOutcome.Ok).GroupBy(c => $"{c.Kind} {c.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} {c.Code}")
+                .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             faults,
             checks.Anomalies,
             run.Count(c => c.Status == 500),

@@ -98,7 +98,8 @@ internal sealed class Workload(CallRecorder calls, FaultProfile profile, int see
         const string waitlist = "FW300";
         await AdminAsync(calls, "/api/admin/flights", Flight(hot, new DateTimeOffset(2030, 6, 1, 9, 30, 0, TimeSpan.Zero), Rows, Columns));
         await AdminAsync(calls, "/api/admin/flights", Flight(pay, DateTimeOffset.UtcNow.AddHours(6), Rows, Columns));
-        await AdminAsync(calls, "/api/admin/flights", Flight(waitlist, new DateTimeOffset(2030, 6, 1, 9, 30, 0, TimeSpan.Zero), 1, "AB"));
+        // A waitlist is open while check-in is (the line is served at the gate's side of the window).
+        await AdminAsync(calls, "/api/admin/flights", Flight(waitlist, DateTimeOffset.UtcNow.AddHours(6), 1, "AB"));
 
         var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
         async Task<List<string>> BookAsync(string flight, string pnr, int passengers)
