@@ -35,7 +35,7 @@ public sealed class MembershipTests(DurableServicesFixture services, ITestOutput
         // As a rescheduled container: same database and cluster, other silo, gateway and HTTP ports, at once.
         first.KillHard();
         var moved = _hosts.Start("host (restarted on new ports)", settings.Sibling());
-        // The deadline is generous so that a slow start is measured, not cut off; the target is asserted below.
+        // The deadline is generous so that a slow start is measured, not cut off; the time is reported below.
         await moved.WaitUntilReadyAsync(TimeSpan.FromSeconds(150));
 
         var took = moved.ReadyAt!.Value - moved.StartedAt;

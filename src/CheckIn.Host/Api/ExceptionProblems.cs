@@ -22,7 +22,7 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
             BadHttpRequestException bad =>
                 Problems.Create(bad.StatusCode, ProblemCodes.MalformedRequest,
                     $"A value in the route, query string or headers of {httpContext.Request.Path} is not of the type API-SPECIFICATION.yml documents for it."),
-            _ when IsUnavailable(exception) => Unavailable(httpContext, exception),
+            _ when IsUnavailable(exception) || LocalSiloIsLeaving(httpContext) => Unavailable(httpContext, exception),
             _ => null,
         };
         if (result is null)
@@ -87,6 +87,15 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
             or Orleans.Runtime.Messaging.ConnectionFailedException or Orleans.Storage.InconsistentStateException
             or System.Data.Common.DbException or StackExchange.Redis.RedisConnectionException
             or System.Net.Sockets.SocketException or OperationCanceledException;
+
+    /// <summary>
+    /// This process's silo has been declared dead or is stopping: whatever failed, the request met a silo on its way
+    /// out (Orleans refuses to place a grain on it: "Trying to register ... on invalid silo ... Known status: Dead"),
+    /// and the answer is the outage's 503, not a 500. The host exits and is restarted; the client retries elsewhere.
+    /// </summary>
+    private static bool LocalSiloIsLeaving(HttpContext httpContext) =>
+        httpContext.RequestServices.GetService<ISiloStatusOracle>() is { CurrentStatus: var status }
+        && status is SiloStatus.Dead or SiloStatus.ShuttingDown or SiloStatus.Stopping;
 
     /// <summary>
     /// The route template (<c>/api/flights/{flightId}/check-ins/{passengerId}</c>), never the path: a path carries

@@ -43,6 +43,16 @@ internal sealed class RedisMembership(string redisConfiguration, string clusterI
         return [.. rows.OrderBy(r => r.Generation).Select(r => r.Row)];
     }
 
+    /// <summary>
+    /// Deletes the whole table (its version row too), as a Redis restarted without persistence would have it, for
+    /// this cluster only: other tests share the Redis server.
+    /// </summary>
+    public async Task ForgetTableAsync()
+    {
+        var redis = await _redis.Value;
+        await redis.GetDatabase().KeyDeleteAsync($"{clusterId}/members/{clusterId}");
+    }
+
     /// <summary>The status of the newest generation on <paramref name="siloPort"/>, or null if it has no row.</summary>
     public async Task<string?> StatusAsync(int siloPort) =>
         (await RowsAsync()).LastOrDefault(r => r.SiloPort == siloPort)?.Status;

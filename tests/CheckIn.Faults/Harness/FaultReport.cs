@@ -19,6 +19,7 @@ public sealed record FaultReport(
     IReadOnlyDictionary<string, int> Refusals,
     IReadOnlyList<FaultRecord> Faults,
     IReadOnlyList<string> Anomalies,
+    IReadOnlyList<string> SupervisorRestarts,
     int Status500,
     IReadOnlyDictionary<string, int> Status5xxByCode,
     RecoverySeconds RecoverySeconds,
@@ -38,7 +39,7 @@ public sealed record FaultReport(
     };
 
     public static FaultReport Create(FaultProfile profile, int seed, IReadOnlyList<Call> calls, IReadOnlyList<FaultRecord> faults,
-        CheckOutcome checks, TimeSpan elapsed)
+        CheckOutcome checks, IReadOnlyList<string> supervisorRestarts, TimeSpan elapsed)
     {
         var run = calls.Where(c => c.Worker != "setup").ToList();
         var fiveHundreds = run.Where(c => c.Status >= 500).GroupBy(c => $"{c.Status} {c.Code ?? "(no code)"}")
@@ -55,6 +56,7 @@ public sealed record FaultReport(
                 .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             faults,
             checks.Anomalies,
+            supervisorRestarts,
             run.Count(c => c.Status == 500),
             fiveHundreds,
             new RecoverySeconds(

@@ -31,6 +31,7 @@ internal sealed class FaultRun(FaultProfile profile, int seed, Action<string> lo
     private readonly Random _hostPicker = new(seed);
     private readonly List<string> _hostLogs = [];
     private readonly List<string> _anomalies = [];
+    private readonly List<string> _supervisorRestarts = [];
 
     public async Task<FaultReport> RunAsync()
     {
@@ -76,7 +77,7 @@ internal sealed class FaultRun(FaultProfile profile, int seed, Action<string> lo
             }
             await Task.Delay(profile.HoldDuration + TimeSpan.FromSeconds(5));
             var checks = await FaultChecks.RunAsync(services.Postgres, data, workload, calls, profile.HoldDuration, log);
-            return FaultReport.Create(profile, seed, calls.Calls, faults, checks with { Anomalies = [.. _anomalies, .. checks.Anomalies] }, clock.Elapsed);
+            return FaultReport.Create(profile, seed, calls.Calls, faults, checks with { Anomalies = [.. _anomalies, .. checks.Anomalies] }, _supervisorRestarts, clock.Elapsed);
         }
         finally
         {
@@ -116,15 +117,38 @@ internal sealed class FaultRun(FaultProfile profile, int seed, Action<string> lo
         }
     }
 
+    /// <summary>
+    /// Starts a host and waits until it is ready, as a supervisor (systemd, a container runtime) would: a process that
+    /// exits before it is ready is started again, up to <see cref="SupervisorAttempts"/> times, and each such exit is
+    /// reported (<c>supervisorRestarts</c>): a liveness cost, not a broken promise. Seconds until ready.
+    /// </summary>
     private async Task<double> StartHostAsync(int index, string name)
     {
         var started = Stopwatch.StartNew();
-        var host = HostProcess.Start(name, _settings[index]);
-        _hosts[index] = host;
-        await host.WaitUntilReadyAsync(ReadyDeadline);
-        Volatile.Write(ref _up[index], true);
-        return started.Elapsed.TotalSeconds;
+        for (var attempt = 1; ; attempt++)
+        {
+            var host = HostProcess.Start(attempt == 1 ? name : $"{name} (supervisor {attempt})", _settings[index]);
+            _hosts[index] = host;
+            try
+            {
+                await host.WaitUntilReadyAsync(ReadyDeadline);
+                Volatile.Write(ref _up[index], true);
+                return started.Elapsed.TotalSeconds;
+            }
+            catch (InvalidOperationException) when (host.HasExited && attempt < SupervisorAttempts)
+            {
+                var why = host.Output.Split('\n').LastOrDefault(l => l.Contains("Unhandled exception", StringComparison.Ordinal))?.Trim() ?? "no reason printed";
+                lock (_supervisorRestarts)
+                {
+                    _supervisorRestarts.Add($"{host.Name} exited with {host.ExitCode} before it was ready: {(why.Length > 300 ? why[..300] : why)}");
+                }
+                log($"        {host.Name} exited with {host.ExitCode} before it was ready; starting it again");
+                StopHost(index, graceful: false);
+            }
+        }
     }
+
+    private const int SupervisorAttempts = 3;
 
     private void StopHost(int index, bool graceful)
     {
