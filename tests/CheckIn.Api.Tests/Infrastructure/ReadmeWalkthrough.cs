@@ -131,12 +131,20 @@ public sealed class EmbeddedHostProcess : IDisposable
         HttpReadiness.UntilOkAsync(Http, "/health/ready",
             () => _process.HasExited ? $"The host exited with {_process.ExitCode} before it was ready." : null, () => Output, deadline, "the host to be ready");
 
+    /// <summary>SIGTERM and up to 10 s for a normal exit (when coverage hits are written), then <c>kill -9</c>.</summary>
     public void Dispose()
     {
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(TimeSpan.FromSeconds(15));
+            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                term.WaitForExit();
+            }
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(10)))
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(TimeSpan.FromSeconds(15));
+            }
         }
         Http.Dispose();
         _process.Dispose();

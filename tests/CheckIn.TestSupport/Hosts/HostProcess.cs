@@ -13,6 +13,7 @@ public sealed class HostProcess : IDisposable
     private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan GracefulStopDeadline = TimeSpan.FromSeconds(10);
 
     // Settings the test runner's own environment might carry; a host sees only what its test gives it.
     private static readonly string[] InheritedSettingPrefixes = ["ConnectionStrings__", "CheckIn__", "Orleans__", "Logging__"];
@@ -22,6 +23,7 @@ public sealed class HostProcess : IDisposable
     private readonly StringBuilder _output = new();
     private readonly StringBuilder _errorOutput = new();
     private readonly Stopwatch _sinceStart = Stopwatch.StartNew();
+    private bool _terminated;
 
     private HostProcess(string name, HostSettings settings)
     {
@@ -113,6 +115,7 @@ public sealed class HostProcess : IDisposable
     {
         using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
+        _terminated = true;
         Append("[test] sent SIGTERM");
     }
 
@@ -193,8 +196,23 @@ public sealed class HostProcess : IDisposable
         Append($"[test] killed after {_sinceStart.Elapsed.TotalSeconds:F2} s");
     }
 
+    /// <summary>
+    /// Ends the host as a service manager would: SIGTERM, up to 10 s for a normal exit (which is also when an
+    /// instrumented build writes its coverage hits), then <c>kill -9</c> if it hangs.
+    /// </summary>
     public void Dispose()
     {
+        if (!_process.HasExited)
+        {
+            if (!_terminated)
+            {
+                Terminate();
+            }
+            if (!_process.WaitForExit(GracefulStopDeadline))
+            {
+                Append($"[test] still running {GracefulStopDeadline.TotalSeconds} s after SIGTERM");
+            }
+        }
         KillHard();
         Http.Dispose();
         _process.Dispose();

@@ -17,9 +17,15 @@ public sealed class HostProcesses(ITestOutputHelper log) : IDisposable
 
     public void Dispose()
     {
+        // SIGTERM to all first, so they stop side by side; each Dispose then waits for its own.
+        var running = _hosts.Where(h => !h.HasExited).ToList();
+        foreach (var host in running)
+        {
+            host.Terminate();
+        }
         foreach (var host in _hosts)
         {
-            var exit = host.HasExited ? $"exited with {host.ExitCode}" : "still running; killed";
+            var exit = running.Contains(host) ? "still running; stopped with SIGTERM" : $"exited with {host.ExitCode}";
             host.Dispose();
             log.WriteLine($"----- {host.Name} ({exit}; http {host.Settings.HttpPort}, silo {host.Settings.SiloPort}, gateway {host.Settings.GatewayPort}) -----");
             log.WriteLine(host.Output);
