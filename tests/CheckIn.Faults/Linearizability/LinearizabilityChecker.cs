@@ -15,6 +15,7 @@ public static class LinearizabilityChecker
         IEnumerable<Operation<TInput, TOutput>> history,
         CheckBound? bound = null)
         where TState : IEquatable<TState>
+        where TInput : notnull
     {
         bound ??= CheckBound.Default;
         var clock = Stopwatch.StartNew();

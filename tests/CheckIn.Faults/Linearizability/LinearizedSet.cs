@@ -9,6 +9,8 @@ internal sealed class LinearizedSet(int size)
 
     public void Remove(int index) => _words[index >> 6] &= ~(1UL << (index & 63));
 
+    public bool Contains(int index) => (_words[index >> 6] & (1UL << (index & 63))) != 0;
+
     /// <summary>An immutable copy, to be kept as (part of) a cache key.</summary>
     public LinearizedSnapshot Snapshot() => new((ulong[])_words.Clone());
 }
