@@ -53,11 +53,14 @@ internal static class FaultChecks
         var traces = seatCalls.ToDictionary(c => c.Call.TraceId, StringComparer.Ordinal);
 
         // 2. Nothing lost: a 2xx confirm is CONFIRMED in storage at the end unless the passenger later moved or let go.
+        // (Looked up per passenger and per passenger's seat: a soak records ~100,000 calls, and scanning them all for
+        // each call made these checks quadratic, minutes long.)
+        var byPassenger = seatCalls.ToLookup(c => c.Request.Passenger, StringComparer.Ordinal);
         var confirms = seatCalls.Where(c => c.Request.Command == SeatCommand.Confirm && c.Call.IsOk).ToList();
         foreach (var confirm in confirms)
         {
             var passenger = confirm.Request.Passenger;
-            var movedLater = seatCalls.Any(c => c.Request.Passenger == passenger && c.Call.Invoked > confirm.Call.Completed
+            var movedLater = byPassenger[passenger].Any(c => c.Call.Invoked > confirm.Call.Completed
                 && c.Call.Outcome is CallOutcome.Ok or CallOutcome.Unknown
                 && (c.Request.Command == SeatCommand.Hold && c.Request.Seat != confirm.Request.Seat
                     || c.Request.Command == SeatCommand.Release && c.Request.Seat == confirm.Request.Seat));
@@ -95,7 +98,8 @@ internal static class FaultChecks
             anomalies.Add($"audit record of a refused call (half-applied): {e} from {traces[e.CorrelationId].Request} -> {traces[e.CorrelationId].Call.Code}");
         }
         var recorded = events.Select(e => e.CorrelationId).ToHashSet(StringComparer.Ordinal);
-        var missing = seatCalls.Where(c => c.Call.IsOk && IsChange(c, seatCalls) && !recorded.Contains(c.Call.TraceId)).ToList();
+        var bySeatAndPassenger = seatCalls.ToLookup(c => (c.Request.Seat, c.Request.Passenger));
+        var missing = seatCalls.Where(c => c.Call.IsOk && IsChange(c, bySeatAndPassenger[(c.Request.Seat, c.Request.Passenger)]) && !recorded.Contains(c.Call.TraceId)).ToList();
         if (missing.Count > 0)
         {
             anomalies.Add($"{missing.Count} 2xx seat commands that changed a seat have no audit record, e.g. {missing[0].Request} at {missing[0].Call.Completed:HH:mm:ss.fff}");
@@ -216,9 +220,9 @@ internal static class FaultChecks
     // that was lost (it may have landed). A release is answered 2xx again without a record after the passenger let go
     // (or moved, or the hold expired): releases are not checked here. An earlier lost command of the same kind may
     // have made the change, so it excuses the record too.
-    private static bool IsChange(SeatCall call, IReadOnlyList<SeatCall> all)
+    private static bool IsChange(SeatCall call, IEnumerable<SeatCall> sameSeatAndPassenger)
     {
-        var earlier = all.Where(o => o.Call.Invoked < call.Call.Invoked && o.Request.Seat == call.Request.Seat && o.Request.Passenger == call.Request.Passenger).ToList();
+        var earlier = sameSeatAndPassenger.Where(o => o.Call.Invoked < call.Call.Invoked).ToList();
         return call.Request.Command switch
         {
             SeatCommand.Hold => StatusOf(call.Call) == "HELD"
