@@ -67,7 +67,7 @@ public sealed class HostProcess : IDisposable
         _process.BeginErrorReadLine();
 
         Http = new HttpClient { BaseAddress = settings.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        Api = new CheckInApi(Http);
+        Api = new CheckInApi(Http, HostSettings.TestAdminKey);
     }
 
     public string Name { get; }
