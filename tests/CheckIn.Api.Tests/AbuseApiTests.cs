@@ -96,7 +96,7 @@ public sealed class AbuseApiTests(AbuseFixture fixture)
 
         for (var i = 0; i < 12; i++)
         {
-            using var right = await peer.GetAsync("/api/admin/abuse/blocks", adminKey: CheckInApi.AdminKey);
+            using var right = await peer.GetAsync("/api/admin/abuse/blocks", adminKey: CheckInApi.DevAdminKey);
             await CheckInApi.EnsureStatusAsync(right, 200);
         }
     }
@@ -132,7 +132,7 @@ public sealed class AbuseApiTests(AbuseFixture fixture)
         {
             await ProblemAssert.IsProblemAsync(checkIn, 429, "CLIENT_BLOCKED");
         }
-        using (var admin = await peer.GetAsync("/api/admin/abuse/blocks", adminKey: CheckInApi.AdminKey))
+        using (var admin = await peer.GetAsync("/api/admin/abuse/blocks", adminKey: CheckInApi.DevAdminKey))
         {
             await ProblemAssert.IsProblemAsync(admin, 429, "CLIENT_BLOCKED");
         }
@@ -268,7 +268,7 @@ public sealed class AbuseApiTests(AbuseFixture fixture)
     [InlineData("client=someone", "client")]
     public async Task Incident_queries_with_bad_input_are_400_naming_the_parameter(string query, string field)
     {
-        using var response = await Admin.GetAsync($"/api/admin/abuse/incidents?{query}", adminKey: CheckInApi.AdminKey);
+        using var response = await Admin.GetAsync($"/api/admin/abuse/incidents?{query}", adminKey: CheckInApi.DevAdminKey);
         await ProblemAssert.IsProblemAsync(response, 400, "VALIDATION_FAILED", field);
     }
 
@@ -317,7 +317,7 @@ public sealed class AbuseApiTests(AbuseFixture fixture)
 
     private async Task<JsonElement?> FindBlockAsync(string clientKey)
     {
-        using var response = await Admin.GetAsync("/api/admin/abuse/blocks", adminKey: CheckInApi.AdminKey);
+        using var response = await Admin.GetAsync("/api/admin/abuse/blocks", adminKey: CheckInApi.DevAdminKey);
         await CheckInApi.EnsureStatusAsync(response, 200);
         var blocks = await CheckInApi.ReadJsonAsync(response);
         return blocks.EnumerateArray().Where(b => b.GetProperty("clientKey").GetString() == clientKey).Select(b => (JsonElement?)b).FirstOrDefault();
@@ -325,7 +325,7 @@ public sealed class AbuseApiTests(AbuseFixture fixture)
 
     private async Task<List<JsonElement>> IncidentsAsync(string query)
     {
-        using var response = await Admin.GetAsync($"/api/admin/abuse/incidents?{query}", adminKey: CheckInApi.AdminKey);
+        using var response = await Admin.GetAsync($"/api/admin/abuse/incidents?{query}", adminKey: CheckInApi.DevAdminKey);
         await CheckInApi.EnsureStatusAsync(response, 200);
         return [.. (await CheckInApi.ReadJsonAsync(response)).EnumerateArray()];
     }

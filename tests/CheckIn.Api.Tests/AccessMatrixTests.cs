@@ -188,7 +188,7 @@ public sealed partial class AccessMatrixTests(AccessMatrixHost host, ITestOutput
         if (operation.Template.StartsWith("/api/admin/", StringComparison.Ordinal))
         {
             yield return new("no X-Admin-Key", _ => { }, 401, "ADMIN_KEY_INVALID");
-            yield return new("a wrong X-Admin-Key", r => r.Headers.Add("X-Admin-Key", CheckInApi.AdminKey + "-wrong"), 401, "ADMIN_KEY_INVALID");
+            yield return new("a wrong X-Admin-Key", r => r.Headers.Add("X-Admin-Key", CheckInApi.DevAdminKey + "-wrong"), 401, "ADMIN_KEY_INVALID");
             yield return new("the victim's session token, no X-Admin-Key", Bearer(scene.VictimToken), 401, "ADMIN_KEY_INVALID");
             yield break;
         }
@@ -203,7 +203,7 @@ public sealed partial class AccessMatrixTests(AccessMatrixHost host, ITestOutput
             ("the victim's claims signed with another key", Bearer(MatrixTokens.SignedWithAnotherKey(token)), Refused("UNAUTHENTICATED")),
             ("the victim's claims unsigned (alg none)", Bearer(MatrixTokens.Unsigned(token)), Refused("UNAUTHENTICATED")),
             ("the victim's claims, expired an hour ago", Bearer(MatrixTokens.Reissued(token, host.SigningKey, TimeSpan.FromHours(2))), Refused("SESSION_EXPIRED")),
-            ("the admin key instead of a token", r => r.Headers.Add("X-Admin-Key", CheckInApi.AdminKey), Refused("UNAUTHENTICATED")),
+            ("the admin key instead of a token", r => r.Headers.Add("X-Admin-Key", CheckInApi.DevAdminKey), Refused("UNAUTHENTICATED")),
         })
         {
             yield return new(name, apply, status, code);

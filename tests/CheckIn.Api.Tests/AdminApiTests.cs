@@ -320,7 +320,7 @@ public sealed class AdminApiTests(ApiFixture fixture)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, System.Text.Encoding.UTF8) };
         request.Content.Headers.ContentType = new(contentType);
-        request.Headers.Add("X-Admin-Key", CheckInApi.AdminKey);
+        request.Headers.Add("X-Admin-Key", CheckInApi.DevAdminKey);
         return _api.Client.SendAsync(request);
     }
 }

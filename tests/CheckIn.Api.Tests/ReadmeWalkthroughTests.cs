@@ -1,6 +1,6 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using CheckIn.Api.Tests.Infrastructure;
+using CheckIn.TestSupport.Hosts;
 using Xunit.Abstractions;
 
 namespace CheckIn.Api.Tests;
@@ -28,7 +28,7 @@ public sealed class ReadmeWalkthroughTests(ITestOutputHelper log)
             await host.WaitUntilReadyAsync(ReadyDeadline);
             // What the test adds around the blocks: strict mode, and no background job outliving a failed script.
             var script = "set -euo pipefail\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n"
-                + string.Join("\n", blocks).Replace(ReadmeWalkthrough.BaseAddress, host.Authority, StringComparison.Ordinal) + "\n";
+                + string.Join("\n", blocks).Replace(ReadmeWalkthrough.BaseAddress, host.Http.BaseAddress!.Authority, StringComparison.Ordinal) + "\n";
 
             var run = await BashRun.RunAsync(script, work.FullName, ScriptDeadline);
             log.WriteLine($"exit {run.ExitCode}{Environment.NewLine}--- stdout ---{Environment.NewLine}{run.Output}{Environment.NewLine}--- stderr ---{Environment.NewLine}{run.Errors}");
@@ -60,19 +60,17 @@ public sealed class ReadmeWalkthroughTests(ITestOutputHelper log)
         }
     }
 
-    private static async Task<string> SessionAsync(EmbeddedHostProcess host, string pnr, string lastName)
+    private static async Task<string> SessionAsync(HostProcess host, string pnr, string lastName)
     {
-        using var response = await host.Http.PostAsJsonAsync("/api/sessions", new { pnr, lastName });
+        using var response = await host.Api.PostJsonAsync("/api/sessions", new { pnr, lastName });
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        return (await CheckInApi.ReadJsonAsync(response)).GetProperty("token").GetString()!;
     }
 
-    private static async Task<JsonElement> GetAsync(EmbeddedHostProcess host, string path, string token)
+    private static async Task<JsonElement> GetAsync(HostProcess host, string path, string token)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        using var response = await host.Http.SendAsync(request);
+        using var response = await host.Api.GetAsync(path, token);
         response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
+        return await CheckInApi.ReadJsonAsync(response);
     }
 }

@@ -175,8 +175,8 @@ public sealed class TelemetryTests(ApiFixture fixture, TracedHostFixture traced,
     public async Task With_MetricsAccess_AdminKey_metrics_need_the_key_as_header_or_basic_password()
     {
         using var none = await traced.Api.GetAsync("/metrics");
-        using var header = await SendAsync(traced.Api.Client, request => request.Headers.Add("X-Admin-Key", CheckInApi.AdminKey));
-        using var basic = await SendAsync(traced.Api.Client, request => request.Headers.Authorization = Basic("prometheus", CheckInApi.AdminKey));
+        using var header = await SendAsync(traced.Api.Client, request => request.Headers.Add("X-Admin-Key", CheckInApi.DevAdminKey));
+        using var basic = await SendAsync(traced.Api.Client, request => request.Headers.Authorization = Basic("prometheus", CheckInApi.DevAdminKey));
         using var wrongBasic = await SendAsync(traced.Api.Client, request => request.Headers.Authorization = Basic("prometheus", "not-the-key"));
         using var wrongHeader = await SendAsync(traced.Api.Client, request => request.Headers.Add("X-Admin-Key", "not-the-key"));
 
@@ -200,7 +200,7 @@ public sealed class TelemetryTests(ApiFixture fixture, TracedHostFixture traced,
     public async Task Metrics_scrapes_and_health_probes_are_not_traced()
     {
         using var probe = await traced.Plain.GetAsync(new Uri("/health/live", UriKind.Relative));
-        using var scrape = await SendAsync(traced.Api.Client, request => request.Headers.Add("X-Admin-Key", CheckInApi.AdminKey));
+        using var scrape = await SendAsync(traced.Api.Client, request => request.Headers.Add("X-Admin-Key", CheckInApi.DevAdminKey));
         // A traced request after them: once its span has ended, theirs would have too.
         var flightId = await traced.Api.CreateFlightAsync();
         using var map = await traced.Plain.GetAsync(new Uri($"/api/flights/{flightId}/seatmap", UriKind.Relative));

@@ -199,7 +199,7 @@ public sealed class WaitlistApiTests(ApiFixture fixture)
 
         // No body at all is fine: the reason is optional. Unblocking a seat that is not blocked changes nothing.
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/admin/flights/{flightId}/seats/1B/unblock");
-        request.Headers.Add("X-Admin-Key", CheckInApi.AdminKey);
+        request.Headers.Add("X-Admin-Key", CheckInApi.DevAdminKey);
         using var unblock = await _api.Client.SendAsync(request);
         await CheckInApi.EnsureStatusAsync(unblock, 200);
         Assert.Equal("AVAILABLE", (await CheckInApi.ReadJsonAsync(unblock)).GetProperty("status").GetString());

@@ -145,7 +145,7 @@ public sealed class AbuseClusterTests(DurableServicesFixture services, ITestOutp
             "SELECT rule || ' ' || decision || ' ' || observed_count || ' ' || (expires_at > now() + interval '14 minutes') FROM abuse_incidents WHERE client_key = @client",
             ("client", BotKey));
         Assert.Equal(["Burst Blocked 31 true"], rows);
-        var blocks = await again.Api.AdminGetAsync("/api/admin/abuse/blocks");
+        var blocks = await again.Api.AdminGetAsync("/api/admin/abuse/blocks").ReadAsync();
         blocks.Expect(HttpStatusCode.OK);
         Assert.Contains(BotKey, blocks.Body, StringComparison.Ordinal);
     }

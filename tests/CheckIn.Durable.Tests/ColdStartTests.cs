@@ -29,7 +29,7 @@ public sealed class ColdStartTests(DurableServicesFixture services, ITestOutputH
         var running = await StartAllAsync(settings, "host");
         foreach (var flightId in flightIds)
         {
-            (await running[0].Api.AdminPostAsync("/api/admin/flights", A320(flightId))).Expect(HttpStatusCode.Created);
+            (await running[0].Api.AdminPostAsync("/api/admin/flights", A320(flightId)).ReadAsync()).Expect(HttpStatusCode.Created);
         }
         // Each map is read (activated and caught up), then a seat of its flight changes: the live map marks its stored
         // snapshot "in use" (not clean) before applying the change. Reads alone leave a clean snapshot clean, and a
@@ -37,7 +37,7 @@ public sealed class ColdStartTests(DurableServicesFixture services, ITestOutputH
         await Task.WhenAll(flightIds.Select(async (f, i) =>
         {
             var api = running[i % Hosts].Api;
-            (await api.GetAsync($"/api/flights/{f}/seatmap")).Expect(HttpStatusCode.OK);
+            (await api.GetAsync($"/api/flights/{f}/seatmap").ReadAsync()).Expect(HttpStatusCode.OK);
             var session = await api.CreateSessionAsync(f, $"CSP{i:D3}", passengers: 1);
             (await api.SeatCommandAsync("hold", session.Booking, "1A", session.Booking.FirstPassenger)).Expect(HttpStatusCode.OK);
         }));
@@ -83,7 +83,7 @@ public sealed class ColdStartTests(DurableServicesFixture services, ITestOutputH
         using var http = new HttpClient { BaseAddress = host.Settings.BaseAddress, Timeout = ReadTimeout };
         try
         {
-            return await new CheckInApi(http).GetAsync($"/api/flights/{flightId}/seatmap");
+            return await new CheckInApi(http).GetAsync($"/api/flights/{flightId}/seatmap").ReadAsync();
         }
         catch (TaskCanceledException)
         {

@@ -46,7 +46,7 @@ public sealed class HostClusterTests(DurableServicesFixture services, ITestOutpu
         {
             while (!stop.IsCancellationRequested)
             {
-                await b.Api.GetAsync(seatMap);
+                await b.Api.GetAsync(seatMap).ReadAsync();
             }
         })));
 

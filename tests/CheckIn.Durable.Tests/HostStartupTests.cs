@@ -89,7 +89,7 @@ public sealed partial class HostStartupTests(DurableServicesFixture services, IT
         var clone = _hosts.Start("host on the same gateway port", settings.Sibling() with { GatewayPort = settings.GatewayPort });
 
         await AssertRefusedAsync(clone, $"Orleans:GatewayPort (Orleans__GatewayPort): port {settings.GatewayPort}");
-        (await running.Api.GetAsync("/health/ready")).Expect(HttpStatusCode.OK);
+        (await running.Api.GetAsync("/health/ready").ReadAsync()).Expect(HttpStatusCode.OK);
     }
 
     [Theory]
@@ -103,7 +103,7 @@ public sealed partial class HostStartupTests(DurableServicesFixture services, IT
         var booking = await host.Api.CreateBookingAsync();
         (await host.Api.SeatCommandAsync("hold", booking, "2A", booking.FirstPassenger)).Expect(HttpStatusCode.OK);
         await host.Api.SeatAsync(booking.FlightId, "2A");
-        (await host.Api.GetAsync("/api/flights/SH101/seatmap")).Expect(HttpStatusCode.OK);
+        (await host.Api.GetAsync("/api/flights/SH101/seatmap").ReadAsync()).Expect(HttpStatusCode.OK);
         // The maps are in use: each has written its "not clean" marker and has a clean snapshot to write at shutdown.
         await Task.Delay(TimeSpan.FromSeconds(2));
 

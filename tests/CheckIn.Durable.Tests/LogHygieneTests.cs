@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -56,13 +54,13 @@ public sealed partial class LogHygieneTests(DurableServicesFixture services, ITe
             destination = "BGO",
             departure = DateTimeOffset.UtcNow.AddHours(6),
             layout = new { cabins = new[] { new { cabin = "ECONOMY", firstRow = 1, lastRow = 1, columns = "AB" } } },
-        })).Expect(HttpStatusCode.Created);
+        }).ReadAsync()).Expect(HttpStatusCode.Created);
         (await api.AdminPostAsync("/api/admin/bookings", new
         {
             pnr,
             passengers = new[] { new { firstName = "Augusta", lastName = "Kingsbury" }, new { firstName = "Ottoline", lastName = "Kingsbury" } },
             flights = new[] { flight },
-        })).Expect(HttpStatusCode.Created);
+        }).ReadAsync()).Expect(HttpStatusCode.Created);
         var session = await SignInAsync(host, flight, pnr, "Kingsbury");
         var waiters = await api.CreateSessionAsync(flight, waiterPnr, 1);
         var (first, second, waiter) = (session.Booking.FirstPassenger, session.Booking.SecondPassenger, waiters.Passengers[0]);
@@ -97,9 +95,9 @@ public sealed partial class LogHygieneTests(DurableServicesFixture services, ITe
         Assert.True(forged.IsClientError(), $"forged webhook: {forged}");
 
         // Admin reads, then a client that reads too fast and is blocked.
-        (await api.AdminGetAsync($"/api/admin/flights/{flight}/events?seat=1A")).Expect(HttpStatusCode.OK);
-        (await api.AdminGetAsync($"/api/admin/flights/{flight}/waitlist")).Expect(HttpStatusCode.OK);
-        (await api.AdminGetAsync($"/api/admin/flights/{flight}/check-in-events?passengerId={first}")).Expect(HttpStatusCode.OK);
+        (await api.AdminGetAsync($"/api/admin/flights/{flight}/events?seat=1A").ReadAsync()).Expect(HttpStatusCode.OK);
+        (await api.AdminGetAsync($"/api/admin/flights/{flight}/waitlist").ReadAsync()).Expect(HttpStatusCode.OK);
+        (await api.AdminGetAsync($"/api/admin/flights/{flight}/check-in-events?passengerId={first}").ReadAsync()).Expect(HttpStatusCode.OK);
         var blocked = false;
         for (var i = 0; i < 60 && !blocked; i++)
         {
@@ -194,18 +192,10 @@ public sealed partial class LogHygieneTests(DurableServicesFixture services, ITe
     private static Task<ApiResponse> PostAsync(HostProcess host, string path, object body) =>
         SendAsync(host, HttpMethod.Post, path, body: body);
 
-    private static async Task<ApiResponse> SendAsync(HostProcess host, HttpMethod method, string path, object? body = null,
+    private static Task<ApiResponse> SendAsync(HostProcess host, HttpMethod method, string path, object? body = null,
         string? admin = null, string? token = null, string? client = null, string? signature = null)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        if (admin is not null)
-        {
-            request.Headers.Add("X-Admin-Key", admin);
-        }
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : CheckInApi.JsonBody(body) };
         if (client is not null)
         {
             request.Headers.Add("X-Forwarded-For", client);
@@ -214,8 +204,7 @@ public sealed partial class LogHygieneTests(DurableServicesFixture services, ITe
         {
             request.Headers.Add("Payment-Signature", signature);
         }
-        using var response = await host.Http.SendAsync(request);
-        return new ApiResponse(method, request.RequestUri!, response.StatusCode, await response.Content.ReadAsStringAsync());
+        return host.Api.SendAsync(request, token, adminKey: admin).ReadAsync();
     }
 
     // Letters outside hex (a-f) and digits: a booking reference made of them cannot turn up inside a trace id or a hash.

@@ -66,7 +66,7 @@ public sealed class PaymentResumeTests(DurableServicesFixture services, ITestOut
         (await providerApi.PostAsync($"api/events/{eventId}/redeliver", null)).EnsureSuccessStatusCode();
         await Eventually.UntilAsync(() => EventAsync(providerApi, intentId), e => e.GetProperty("attempts").GetArrayLength() > attempts && e.GetProperty("delivered").GetBoolean(), TimeSpan.FromSeconds(10), "the redelivery");
 
-        var trail = (await restarted.Api.AdminGetAsync($"/api/admin/flights/{booking.FlightId}/check-in-events?passengerId={booking.FirstPassenger}"))
+        var trail = (await restarted.Api.AdminGetAsync($"/api/admin/flights/{booking.FlightId}/check-in-events?passengerId={booking.FirstPassenger}").ReadAsync())
             .Expect(HttpStatusCode.OK).Read<List<JsonElement>>().Select(e => e.GetProperty("action").GetString()).ToList();
         Assert.Equal(["START", "ADD_BAG", "PAYMENT_SUCCEEDED"], trail);
         Assert.Equal(1, await Db.ScalarAsync<long>(db, "SELECT count(*) FROM checkin_events WHERE action = 'PAYMENT_SUCCEEDED'"));

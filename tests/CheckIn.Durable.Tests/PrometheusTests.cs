@@ -69,7 +69,7 @@ public sealed class PrometheusTests(DurableServicesFixture services, ITestOutput
             destination = "BGO",
             departure = DateTimeOffset.UtcNow.AddHours(6),
             layout = new { cabins = new[] { new { cabin = "ECONOMY", firstRow = 1, lastRow = 1, columns = "AB" } } },
-        })).Expect(HttpStatusCode.Created);
+        }).ReadAsync()).Expect(HttpStatusCode.Created);
         var session = await api.CreateSessionAsync(Flight, "PMT001", 3);
         var booking = session.Booking;
         var (first, second, third) = (session.Passengers[0], session.Passengers[1], session.Passengers[2]);
@@ -81,9 +81,9 @@ public sealed class PrometheusTests(DurableServicesFixture services, ITestOutput
         var conflict = await api.SeatCommandAsync("hold", booking, "1B", third);
         Assert.True(conflict.Status == HttpStatusCode.Conflict && conflict.Code == "SEAT_UNAVAILABLE", $"expected 409 SEAT_UNAVAILABLE from {conflict}");
         (await api.PassengerAsync(HttpMethod.Post, $"/api/flights/{Flight}/waitlist", booking, new { passengerId = third, position = "ANY" })).Expect(HttpStatusCode.Created);
-        (await api.GetAsync($"/api/flights/{Flight}/seatmap")).Expect(HttpStatusCode.OK);
+        (await api.GetAsync($"/api/flights/{Flight}/seatmap").ReadAsync()).Expect(HttpStatusCode.OK);
         (await api.PassengerAsync(HttpMethod.Post, $"/api/flights/{Flight}/check-ins", booking, new { passengerIds = new[] { first } })).Expect(HttpStatusCode.OK);
-        var webhook = await api.PostRawAsync("/api/payments/webhook", "{\"id\":\"evt_1\",\"type\":\"payment_intent.succeeded\"}");
+        var webhook = await api.PostRawAsync("/api/payments/webhook", "{\"id\":\"evt_1\",\"type\":\"payment_intent.succeeded\"}").ReadAsync();
         Assert.True((int)webhook.Status is >= 400 and < 500, $"expected a refused webhook from {webhook}");
 
         // The hold of 1B expires; the seat is offered to the line and assigned to the third passenger.
@@ -92,7 +92,7 @@ public sealed class PrometheusTests(DurableServicesFixture services, ITestOutput
             status => status == "ASSIGNED",
             TimeSpan.FromSeconds(60),
             "the expired hold's seat to be assigned to the waiting passenger");
-        (await api.GetAsync($"/api/flights/{Flight}/seatmap")).Expect(HttpStatusCode.OK);
+        (await api.GetAsync($"/api/flights/{Flight}/seatmap").ReadAsync()).Expect(HttpStatusCode.OK);
 
         // A scraper over its per-minute limit (RATE_LIMITED) and then over the burst limit: the guard blocks it shortly
         // after (CLIENT_BLOCKED); it keeps reading until then.

@@ -36,7 +36,7 @@ public sealed class WaitlistCrashTests(DurableServicesFixture services, ITestOut
             destination = "TRD",
             departure = DateTimeOffset.UtcNow.AddHours(6),
             layout = new { cabins = new[] { new { cabin = "ECONOMY", firstRow = 1, lastRow = Rows, columns = Columns } } },
-        })).Expect(HttpStatusCode.Created);
+        }).ReadAsync()).Expect(HttpStatusCode.Created);
         var seats = Enumerable.Range(1, Rows).SelectMany(r => Columns.Where(c => c != '_').Select(c => $"{r}{c}")).ToList();
         // One owner per seat (a booking per row: bookings hold at most 9 passengers), and a booking of waiters.
         var owners = new List<(TestBooking Booking, string Passenger)>();

@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-
 namespace CheckIn.Api.Tests.Infrastructure;
 
 /// <summary>Requests from a given peer address (through <see cref="TestPeerAddress"/>), optionally via a proxy's X-Forwarded-For or with an API key.</summary>
@@ -11,9 +8,9 @@ public sealed record Peer(CheckInApi Api, string Address, string? ForwardedFor =
     public Task<HttpResponseMessage> SeatMapAsync(string flightId) => GetAsync($"/api/flights/{flightId}/seatmap");
 
     public Task<HttpResponseMessage> PostAsync(string path, object body, string? token = null, string? adminKey = null) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) }, token, adminKey);
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = CheckInApi.JsonBody(body) }, token, adminKey);
 
-    public Task<HttpResponseMessage> DeleteAsync(string path, string? adminKey = CheckInApi.AdminKey) =>
+    public Task<HttpResponseMessage> DeleteAsync(string path, string? adminKey = CheckInApi.DevAdminKey) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Delete, path), adminKey: adminKey);
 
     public Task<HttpResponseMessage> SignInAsync(string pnr = "ZZZZZZ", string lastName = "Nobody") =>
@@ -30,14 +27,6 @@ public sealed record Peer(CheckInApi Api, string Address, string? ForwardedFor =
         {
             request.Headers.Add("X-Api-Key", ApiKey);
         }
-        if (adminKey is not null)
-        {
-            request.Headers.Add("X-Admin-Key", adminKey);
-        }
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        return Api.Client.SendAsync(request);
+        return Api.SendAsync(request, token, adminKey: adminKey);
     }
 }

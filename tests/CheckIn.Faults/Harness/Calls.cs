@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -70,7 +68,7 @@ internal sealed class CallRecorder : IDisposable
     }
 
     public Task<Call> PostAsync(string worker, string kind, int host, string path, object? body, string? token = null, bool admin = false) =>
-        SendAsync(worker, kind, host, HttpMethod.Post, path, body is null ? null : JsonContent.Create(body), token, admin);
+        SendAsync(worker, kind, host, HttpMethod.Post, path, body is null ? null : CheckInApi.JsonBody(body), token, admin);
 
     public Task<Call> GetAsync(string worker, string kind, int host, string path, string? token = null, bool admin = false) =>
         SendAsync(worker, kind, host, HttpMethod.Get, path, null, token, admin);
@@ -79,15 +77,7 @@ internal sealed class CallRecorder : IDisposable
         string? token = null, bool admin = false, IReadOnlyDictionary<string, string>? headers = null) =>
         SendCoreAsync(worker, kind, host, () =>
         {
-            var request = new HttpRequestMessage(method, path) { Content = content };
-            if (token is not null)
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            }
-            if (admin)
-            {
-                request.Headers.Add("X-Admin-Key", AdminKey);
-            }
+            var request = CheckInApi.Prepare(new HttpRequestMessage(method, path) { Content = content }, token, adminKey: admin ? AdminKey : null);
             foreach (var (name, value) in headers ?? new Dictionary<string, string>())
             {
                 request.Headers.Add(name, value);

@@ -16,19 +16,20 @@ public sealed class HostProcess : IDisposable
     private static readonly TimeSpan GracefulStopDeadline = TimeSpan.FromSeconds(10);
 
     // Settings the test runner's own environment might carry; a host sees only what its test gives it.
-    private static readonly string[] InheritedSettingPrefixes = ["ConnectionStrings__", "CheckIn__", "Orleans__", "Logging__"];
+    private static readonly string[] InheritedSettingPrefixes = ["ConnectionStrings__", "CheckIn__", "Orleans__", "Logging__", "WeightService__", "PaymentSimulator__"];
     private static readonly string[] InheritedSettingNames = ["urls", "ASPNETCORE_URLS", "DOTNET_URLS", "ASPNETCORE_HTTP_PORTS"];
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly StringBuilder _errorOutput = new();
     private readonly Stopwatch _sinceStart = Stopwatch.StartNew();
+    private readonly HostSettings? _settings;
     private bool _terminated;
 
-    private HostProcess(string name, HostSettings settings)
+    private HostProcess(string name, HostSettings? settings, Uri baseAddress, IReadOnlyDictionary<string, string?> environment)
     {
         Name = name;
-        Settings = settings;
+        _settings = settings;
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -41,7 +42,7 @@ public sealed class HostProcess : IDisposable
         {
             start.Environment.Remove(key);
         }
-        foreach (var (key, value) in settings.ToEnvironment())
+        foreach (var (key, value) in environment)
         {
             if (value is not null)
             {
@@ -66,13 +67,14 @@ public sealed class HostProcess : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
-        Http = new HttpClient { BaseAddress = settings.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        Api = new CheckInApi(Http);
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Api = new CheckInApi(Http, settings is null ? CheckInApi.DevAdminKey : HostSettings.TestAdminKey);
     }
 
     public string Name { get; }
 
-    public HostSettings Settings { get; }
+    /// <summary>What the host was started with; only for a host started from <see cref="HostSettings"/>.</summary>
+    public HostSettings Settings => _settings ?? throw new InvalidOperationException($"{Name} was started on its defaults, not from HostSettings.");
 
     public HttpClient Http { get; }
 
@@ -108,7 +110,16 @@ public sealed class HostProcess : IDisposable
         }
     }
 
-    public static HostProcess Start(string name, HostSettings settings) => new(name, settings);
+    public static HostProcess Start(string name, HostSettings settings) =>
+        new(name, settings, settings.BaseAddress, settings.ToEnvironment());
+
+    /// <summary>
+    /// A host on its defaults but for <paramref name="environment"/> (embedded mode unless it names a database),
+    /// listening on <paramref name="baseAddress"/>: what <c>dotnet run --project src/CheckIn.Host</c> starts with
+    /// those variables set. Its <see cref="Api"/> uses the default admin key.
+    /// </summary>
+    public static HostProcess Start(string name, Uri baseAddress, IReadOnlyDictionary<string, string?> environment) =>
+        new(name, null, baseAddress, new Dictionary<string, string?>(environment) { ["urls"] = baseAddress.ToString().TrimEnd('/') });
 
     /// <summary>SIGTERM, as a container runtime or systemd stops a service.</summary>
     public void Terminate()
