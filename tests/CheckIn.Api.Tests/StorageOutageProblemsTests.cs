@@ -34,6 +34,9 @@ public sealed class StorageOutageProblemsTests(ApiFixture fixture)
         ["gateway too busy"] = () => new GatewayTooBusyException("busy"),
         ["connection failed"] = () => new ConnectionFailedException("could not connect"),
         ["connection failed wrapped by Orleans"] = () => new OrleansException("send failed", new ConnectionFailedException("could not connect")),
+        // The grain directory refusing an activation on a silo the cluster declared dead (the fault suite's soak met it).
+        ["registration on a silo declared dead"] = () => new OrleansException(
+            "Trying to register passengerseat/FH100/HOTAAA-4 on invalid silo: S127.0.0.1:22994:155399102. Known status: Dead"),
         // The membership table (Redis) out of reach; its timeout is a TimeoutException.
         ["redis connection lost"] = () => new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "no connection", null, CommandStatus.Unknown),
         ["redis timeout"] = () => new RedisTimeoutException(CommandFlags.None, "timed out", CommandStatus.Sent),
@@ -54,6 +57,15 @@ public sealed class StorageOutageProblemsTests(ApiFixture fixture)
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, status);
         Assert.Equal("2", retryAfter);
         Assert.Equal("SERVICE_UNAVAILABLE", code);
+    }
+
+    [Fact]
+    public async Task Another_plain_orleans_failure_is_still_a_500()
+    {
+        var (status, _, code) = await HandleAsync(new OrleansException("Trying to register a grain with no silo in the message"));
+
+        Assert.Equal(StatusCodes.Status500InternalServerError, status);
+        Assert.Equal("INTERNAL_ERROR", code);
     }
 
     [Fact]

@@ -71,10 +71,7 @@ internal sealed class FaultRun(FaultProfile profile, int seed, Action<string> lo
             log($"workload done: {calls.Calls.Count} calls");
 
             // Quiesce: every host up, every hold of the run past its expiry.
-            for (var i = 0; i < HostCount; i++)
-            {
-                await _hosts[i]!.WaitUntilReadyAsync(ReadyDeadline);
-            }
+            await EveryHostReadyAsync();
             await Task.Delay(profile.HoldDuration + TimeSpan.FromSeconds(5));
             var checks = await FaultChecks.RunAsync(services.Postgres, data, workload, calls, profile.HoldDuration, log);
             return FaultReport.Create(profile, seed, calls.Calls, faults, checks with { Anomalies = [.. _anomalies, .. checks.Anomalies] }, _supervisorRestarts, clock.Elapsed);
@@ -150,6 +147,30 @@ internal sealed class FaultRun(FaultProfile profile, int seed, Action<string> lo
 
     private const int SupervisorAttempts = 3;
 
+    /// <summary>
+    /// Waits until every host is ready. A host that exited on its own since (Orleans stops a silo the cluster declared
+    /// dead: "I have been told I am dead", exit code 134) is started again, as its supervisor would, and reported in
+    /// <c>supervisorRestarts</c>: a liveness cost, not a broken promise; what it acknowledged is checked all the same.
+    /// </summary>
+    private async Task EveryHostReadyAsync()
+    {
+        for (var i = 0; i < HostCount; i++)
+        {
+            if (_hosts[i] is { HasExited: true } exited)
+            {
+                var why = exited.Output.Split('\n').LastOrDefault(l => l.Contains("FATAL EXCEPTION", StringComparison.Ordinal) || l.Contains("Unhandled exception", StringComparison.Ordinal))?.Trim() ?? "no reason printed";
+                lock (_supervisorRestarts)
+                {
+                    _supervisorRestarts.Add($"{exited.Name} exited with {exited.ExitCode} while running: {(why.Length > 300 ? why[..300] : why)}");
+                }
+                log($"        {exited.Name} exited with {exited.ExitCode} while running; starting it again");
+                StopHost(i, graceful: false);
+                await StartHostAsync(i, $"host-{i} (supervisor restart {_supervisorRestarts.Count})");
+            }
+            await _hosts[i]!.WaitUntilReadyAsync(ReadyDeadline);
+        }
+    }
+
     private void StopHost(int index, bool graceful)
     {
         Volatile.Write(ref _up[index], false);
@@ -224,10 +245,7 @@ internal sealed class FaultRun(FaultProfile profile, int seed, Action<string> lo
                     throw new InvalidOperationException($"Unknown fault {fault.Kind}.");
             }
             // Healed: every host ready again, every hot seat answering.
-            for (var i = 0; i < HostCount; i++)
-            {
-                await _hosts[i]!.WaitUntilReadyAsync(ReadyDeadline);
-            }
+            await EveryHostReadyAsync();
             await SeatsAnswerAsync(calls, data, null, Stopwatch.StartNew());
             records.Add(new FaultRecord(fault.Kind.ToString(), fault.Host, Math.Round((at - start).TotalSeconds, 2), fault.Duration.TotalSeconds,
                 seatsAnswer is { } s ? Math.Round(s, 2) : null, ready is { } r ? Math.Round(r, 2) : null, Math.Round(since.Elapsed.TotalSeconds, 2)));
