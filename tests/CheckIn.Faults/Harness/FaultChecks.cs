@@ -40,6 +40,7 @@ internal static class FaultChecks
 
         // 1. Linearizability of every seat's hold/confirm/release history.
         var history = workload.History;
+        await WriteEvidenceAsync(history, events);
         var timer = Stopwatch.StartNew();
         var result = LinearizabilityChecker.Check(new SeatModel(holdDuration, ExpiryTolerance), history, new CheckBound(20_000_000, TimeSpan.FromMinutes(3)));
         var checkerSeconds = timer.Elapsed.TotalSeconds;
@@ -237,6 +238,30 @@ internal static class FaultChecks
         call.Body is { ValueKind: JsonValueKind.Object } body && body.TryGetProperty("status", out var status) ? status.GetString() : null;
 
     private static bool SameBody(Call a, Call b) => a.Body?.GetRawText() == b.Body?.GetRawText();
+
+    /// <summary>
+    /// The recorded seat history (what the checker reads) and the audit trail (what the cluster did), one JSON object
+    /// a line, beside the report: artifacts/faults/seat-history.jsonl and seat-events.jsonl, to look into a verdict.
+    /// </summary>
+    private static async Task WriteEvidenceAsync(IReadOnlyList<Operation<SeatRequest, SeatAnswer>> history, IReadOnlyList<SeatEvent> events)
+    {
+        var folder = Path.Combine(FaultServices.RepositoryRoot(), "artifacts", "faults");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllLinesAsync(Path.Combine(folder, "seat-history.jsonl"), history.OrderBy(o => o.Invoked).Select(o => JsonSerializer.Serialize(new
+        {
+            o.Client,
+            o.Input.Seat,
+            Command = o.Input.Command.ToString(),
+            o.Input.Passenger,
+            Status = o.Outcome.IsKnown ? o.Outcome.Output!.Status?.ToString() : null,
+            Code = o.Outcome.IsKnown ? o.Outcome.Output!.Code : null,
+            HoldExpiresAt = o.Outcome.IsKnown ? o.Outcome.Output!.HoldExpiresAt : null,
+            Known = o.Outcome.IsKnown,
+            o.Invoked,
+            Completed = o.Outcome.IsKnown ? o.Completed : (DateTimeOffset?)null,
+        })));
+        await File.WriteAllLinesAsync(Path.Combine(folder, "seat-events.jsonl"), events.OrderBy(e => e.Seat).ThenBy(e => e.Version).Select(e => JsonSerializer.Serialize(e)));
+    }
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + " …";
 

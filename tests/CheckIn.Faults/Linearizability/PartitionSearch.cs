@@ -16,6 +16,11 @@ namespace CheckIn.Faults.Linearizability;
 /// linearized is offered, so n of them are n + 1 configurations, not 2^n subsets. This loses no linearization: the
 /// earlier one could take effect wherever the later one did, and a model must not allow less from an earlier
 /// invocation (the seat model's earliest instant only moves back, which forbids nothing more).
+/// The cache therefore keys a configuration by the known operations linearized and the state, and keeps for each
+/// such pair the counts of lost commands used per kind (alike inputs) on the paths that reached it. A configuration
+/// that used at least as many of every kind as one already reached is dominated (it has fewer lost commands left to
+/// explain what follows, and nothing else differs) and is not explored: without this, a seat that a few passengers
+/// take again and again, each with lost releases pending, is a new configuration for every count of them used.
 /// </summary>
 internal sealed class PartitionSearch<TState, TInput, TOutput>(
     ISequentialModel<TState, TInput, TOutput> model,
@@ -39,8 +44,14 @@ internal sealed class PartitionSearch<TState, TInput, TOutput>(
 
     private readonly Event _head = new(-1, false);
     private readonly Stack<Choice> _choices = new();
-    private readonly HashSet<(LinearizedSnapshot, TState)> _seen = [];
+    private readonly Dictionary<(LinearizedSnapshot, TState), List<int[]>> _seen = [];
     private readonly LinearizedSet _linearized = new(operations.Count);
+
+    // Known operations are keyed by their own bitset; lost ones by a count per kind (their index among known ones, or
+    // their kind: _slot). _used counts the lost commands linearized, per kind.
+    private LinearizedSet _knownLinearized = new(0);
+    private int[] _slot = [];
+    private int[] _used = [];
     private int[] _longestPrefix = [];
     private TState _state = model.Initial;
 
@@ -88,7 +99,7 @@ internal sealed class PartitionSearch<TState, TInput, TOutput>(
             }
             var last = _choices.Pop();
             _state = last.Before;
-            _linearized.Remove(last.Call.Operation);
+            Unmark(last.Call.Operation);
             Unlift(last.Call);
             if (TryLinearize(last.Call, last.Successors, last.NextSuccessor))
             {
@@ -102,17 +113,17 @@ internal sealed class PartitionSearch<TState, TInput, TOutput>(
 
     private bool TryLinearize(Event call, TState[] successors, int from)
     {
-        _linearized.Add(call.Operation);
+        Mark(call.Operation);
         var set = default(LinearizedSnapshot);
         var taken = false;
         for (var i = from; i < successors.Length; i++)
         {
             if (!taken)
             {
-                set = _linearized.Snapshot();
+                set = _knownLinearized.Snapshot();
                 taken = true;
             }
-            if (_seen.Add((set, successors[i])))
+            if (Reach(set, successors[i]))
             {
                 _choices.Push(new Choice(call, _state, successors, i + 1));
                 _state = successors[i];
@@ -124,8 +135,70 @@ internal sealed class PartitionSearch<TState, TInput, TOutput>(
                 return true;
             }
         }
-        _linearized.Remove(call.Operation);
+        Unmark(call.Operation);
         return false;
+    }
+
+    private bool IsLost(int operation) => !operations[operation].Outcome.IsKnown;
+
+    private void Mark(int operation)
+    {
+        _linearized.Add(operation);
+        if (IsLost(operation))
+        {
+            _used[_slot[operation]]++;
+        }
+        else
+        {
+            _knownLinearized.Add(_slot[operation]);
+        }
+    }
+
+    private void Unmark(int operation)
+    {
+        _linearized.Remove(operation);
+        if (IsLost(operation))
+        {
+            _used[_slot[operation]]--;
+        }
+        else
+        {
+            _knownLinearized.Remove(_slot[operation]);
+        }
+    }
+
+    /// <summary>
+    /// Records the configuration (the known operations linearized, the state, the lost commands used per kind); false
+    /// when one reached before had the same known operations and state and used no more lost commands of any kind.
+    /// </summary>
+    private bool Reach(LinearizedSnapshot known, TState state)
+    {
+        if (!_seen.TryGetValue((known, state), out var reached))
+        {
+            _seen[(known, state)] = [(int[])_used.Clone()];
+            return true;
+        }
+        foreach (var used in reached)
+        {
+            if (AtMost(used, _used))
+            {
+                return false;
+            }
+        }
+        reached.Add((int[])_used.Clone());
+        return true;
+    }
+
+    private static bool AtMost(int[] a, int[] b)
+    {
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (a[i] > b[i])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>
@@ -135,6 +208,26 @@ internal sealed class PartitionSearch<TState, TInput, TOutput>(
     private void BuildEvents()
     {
         _earlierTwin = new int[operations.Count];
+        _slot = new int[operations.Count];
+        var kinds = new Dictionary<TInput, int>();
+        var known = 0;
+        for (var i = 0; i < operations.Count; i++)
+        {
+            if (operations[i].Outcome.IsKnown)
+            {
+                _slot[i] = known++;
+            }
+            else
+            {
+                if (!kinds.TryGetValue(operations[i].Input, out var kind))
+                {
+                    kinds[operations[i].Input] = kind = kinds.Count;
+                }
+                _slot[i] = kind;
+            }
+        }
+        _knownLinearized = new LinearizedSet(known);
+        _used = new int[kinds.Count];
         var lastLost = new Dictionary<TInput, int>();
         foreach (var i in Enumerable.Range(0, operations.Count).OrderBy(i => operations[i].Invoked).ThenBy(i => i))
         {
