@@ -236,13 +236,24 @@ internal sealed partial class PassengerSeatGrain(
         if (state.State.CurrentSeat != seatNumber)
         {
             // Never confirm a seat other than the current one: a seat still owned here would be a second seat (a
-            // previous one whose release failed). Any other seat cannot be confirmed by this passenger, so the seat
-            // itself explains why: HOLD_EXPIRED for the passenger's own expired hold, NOT_HOLDER otherwise. Only this
-            // grain can make the seat ours, and it is busy with this call, so nothing changes in between.
+            // previous one whose release failed, parked until it answers). That release is owed, so it is finished
+            // now, and the seat itself answers (NOT_HOLDER): refusing while the seat still says ours would contradict
+            // the seat (the fault suite's checker found it). Any other seat explains itself too: HOLD_EXPIRED for the
+            // passenger's own expired hold, NOT_HOLDER otherwise. Only this grain can make the seat ours, and it is
+            // busy with this call, so nothing changes in between. A seat that does not answer fails the call.
             var seat = await Seat(seatNumber).GetAsync();
-            if (!seat.IsSuccess || seat.Value.PassengerId == _passengerId)
+            if (!seat.IsSuccess)
             {
                 return Result<SeatSnapshot>.Fail(FailureCode.NotHolder, $"Seat {seatNumber} is not the seat passenger {_passengerId} holds.");
+            }
+            if (seat.Value.PassengerId == _passengerId)
+            {
+                var released = await Seat(seatNumber).ReleaseAsync(_passengerId, CommandContext.System("releasing a seat whose command failed"));
+                LogUnresolvedReleased(logger, _flightId, pseudonyms.Passenger(_passengerId)!, seatNumber, released.IsSuccess);
+                if (state.State.UnresolvedSeats.Remove(seatNumber))
+                {
+                    await WriteAsync();
+                }
             }
         }
         return await Seat(seatNumber).ConfirmAsync(_passengerId, context);

@@ -1,4 +1,5 @@
 using CheckIn.Contracts;
+using CheckIn.Contracts.Common;
 using CheckIn.Contracts.Seats;
 using CheckIn.Grains.Tests.Support;
 
@@ -28,6 +29,26 @@ public sealed class UnanswerableGrainTests(ClusterFixture fixture)
         await RepairAsync("seat", broken);
         Assert.Equal("12A", await _grains.GetPassengerSeatGrain(flight, "UNRE01-1").GetSeatNumberAsync());
         Assert.Equal(SeatStatus.Available, (await _grains.SeatAsync(flight, "12B")).Status);
+    }
+
+    // The move to 12B is answered; 12A's release did not answer, so 12A is parked, still CONFIRMED for the passenger.
+    // A confirm of 12A must not contradict the seat (NOT_HOLDER while 12A says the passenger's): the owed release is
+    // finished first, and then the seat refuses the confirm itself.
+    [Fact]
+    public async Task Confirming_a_previous_seat_whose_release_did_not_answer_finishes_the_release_first()
+    {
+        var flight = await _grains.CreateFlightAsync();
+        (await _grains.HoldAsync(flight, "UNRE03-1", "12A")).Ok();
+        (await _grains.ConfirmAsync(flight, "UNRE03-1", "12A")).Ok();
+        fixture.UnansweredReleases.Fail(flight, "12A");
+        (await _grains.HoldAsync(flight, "UNRE03-1", "12B")).Ok();
+        Assert.Equal(SeatStatus.Confirmed, (await _grains.SeatAsync(flight, "12A")).Status);
+
+        var confirm = await _grains.ConfirmAsync(flight, "UNRE03-1", "12A");
+
+        confirm.Refused(FailureCode.NotHolder);
+        Assert.Equal(SeatStatus.Available, (await _grains.SeatAsync(flight, "12A")).Status);
+        Assert.Equal("12B", await _grains.GetPassengerSeatGrain(flight, "UNRE03-1").GetSeatNumberAsync());
     }
 
     [Fact]

@@ -67,6 +67,8 @@ public class ClusterFixture : IAsyncLifetime
     /// <summary>Loses seat map notifications of the flights a test names.</summary>
     public DroppedSeatMapNotifications DroppedMapNotifications { get; } = new();
 
+    public UnansweredSeatReleases UnansweredReleases { get; } = new();
+
     public IGrainFactory Grains => _cluster?.Client ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     /// <summary>The silo's grain storage: for tests that arrange what a crashed activation leaves behind.</summary>
@@ -92,6 +94,7 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IBagScale>(Scale);
             silo.Services.AddSingleton<IPaymentGateway>(Payments);
             silo.Services.AddSingleton<IIncomingGrainCallFilter>(DroppedMapNotifications);
+            silo.Services.AddSingleton<IIncomingGrainCallFilter>(UnansweredReleases);
             silo.Services.Configure<SeatHoldOptions>(o => o.HoldDuration = HoldDuration);
             silo.Services.Configure<RateLimitOptions>(o => o.Enabled = RateLimitingEnabled);
             silo.Services.AddSingleton(Time);

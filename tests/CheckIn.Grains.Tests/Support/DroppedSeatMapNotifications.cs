@@ -38,3 +38,27 @@ public sealed class DroppedSeatMapNotifications : IIncomingGrainCallFilter
         public void Dispose() => stop();
     }
 }
+
+/// <summary>
+/// Makes the next seat releases of the seats a test names fail before the seat runs them, as a call to a silo that
+/// just died does: the caller gets no answer and the seat keeps its owner.
+/// </summary>
+public sealed class UnansweredSeatReleases : IIncomingGrainCallFilter
+{
+    private readonly ConcurrentDictionary<string, int> _failing = new(StringComparer.Ordinal);
+
+    /// <summary>The next <paramref name="times"/> releases of <c>{flightId}/{seatNumber}</c> fail.</summary>
+    public void Fail(string flightId, string seatNumber, int times = 1) => _failing[$"{flightId}/{seatNumber}"] = times;
+
+    public Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (context.InterfaceMethod?.Name == nameof(ISeatGrain.ReleaseAsync)
+            && context.TargetId.Key.ToString() is { } key
+            && _failing.TryGetValue(key, out var left) && left > 0
+            && _failing.TryUpdate(key, left - 1, left))
+        {
+            throw new TimeoutException("injected by the test: the seat's silo does not answer");
+        }
+        return context.Invoke();
+    }
+}
