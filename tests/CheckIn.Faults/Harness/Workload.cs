@@ -201,10 +201,12 @@ internal sealed class Workload(CallRecorder calls, FaultProfile profile, int see
         lock (_history)
         {
             _seatCalls.Add(new SeatCall(call, request));
-            // A hold of another seat releases the passenger's previous one inside the same request, and any command
-            // of the passenger may first finish an earlier move a crash interrupted (PassengerSeatGrain's parked and
-            // pending seats): to every other seat the passenger may own, that is a release of unknown outcome.
-            foreach (var other in owned.Where(s => s != request.Seat))
+            // A hold of another seat releases the passenger's previous one inside the same request, or later when
+            // that seat did not answer (PassengerSeatGrain parks it: its timer, the move's reminder or the
+            // passenger's next command finish the release): to every other seat the passenger may own, a hold is a
+            // release of unknown outcome, pending for ever. Other commands release nothing of their own: whatever
+            // they finish belongs to a hold that already added its release here.
+            foreach (var other in request.Command == SeatCommand.Hold ? owned.Where(s => s != request.Seat) : [])
             {
                 _history.Add(Operation<SeatRequest, SeatAnswer>.Unanswered(worker, new SeatRequest(other, SeatCommand.Release, request.Passenger), call.Invoked));
             }
