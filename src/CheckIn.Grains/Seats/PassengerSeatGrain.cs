@@ -241,19 +241,13 @@ internal sealed partial class PassengerSeatGrain(
             // the seat (the fault suite's checker found it). Any other seat explains itself too: HOLD_EXPIRED for the
             // passenger's own expired hold, NOT_HOLDER otherwise. Only this grain can make the seat ours, and it is
             // busy with this call, so nothing changes in between. A seat that does not answer fails the call.
-            var seat = await Seat(seatNumber).GetAsync();
-            if (!seat.IsSuccess)
+            if (!(await SettleLeftoverAsync(seatNumber)).IsSuccess)
             {
                 return Result<SeatSnapshot>.Fail(FailureCode.NotHolder, $"Seat {seatNumber} is not the seat passenger {_passengerId} holds.");
             }
-            if (seat.Value.PassengerId == _passengerId)
+            if (state.State.UnresolvedSeats.Remove(seatNumber))
             {
-                var released = await Seat(seatNumber).ReleaseAsync(_passengerId, CommandContext.System("releasing a seat whose command failed"));
-                LogUnresolvedReleased(logger, _flightId, pseudonyms.Passenger(_passengerId)!, seatNumber, released.IsSuccess);
-                if (state.State.UnresolvedSeats.Remove(seatNumber))
-                {
-                    await WriteAsync();
-                }
+                await WriteAsync();
             }
         }
         return await Seat(seatNumber).ConfirmAsync(_passengerId, context);
@@ -462,12 +456,7 @@ internal sealed partial class PassengerSeatGrain(
         {
             try
             {
-                var seat = await Seat(seatNumber).GetAsync();
-                if (seat.IsSuccess && seat.Value.PassengerId == _passengerId && state.State.CurrentSeat != seatNumber)
-                {
-                    var released = await Seat(seatNumber).ReleaseAsync(_passengerId, CommandContext.System("releasing a seat whose command failed"));
-                    LogUnresolvedReleased(logger, _flightId, pseudonyms.Passenger(_passengerId)!, seatNumber, released.IsSuccess);
-                }
+                await SettleLeftoverAsync(seatNumber);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -485,6 +474,21 @@ internal sealed partial class PassengerSeatGrain(
             _resolveTimer?.Dispose();
             _resolveTimer = null;
         }
+    }
+
+    /// <summary>
+    /// Asks a seat for its status and lets go of it if it says ours but is not the passenger's current seat (a parked
+    /// seat, or one whose command failed: for the passenger it never happened). Answers what the seat said first.
+    /// </summary>
+    private async Task<Result<SeatSnapshot>> SettleLeftoverAsync(string seatNumber)
+    {
+        var seat = await Seat(seatNumber).GetAsync();
+        if (seat.IsSuccess && seat.Value.PassengerId == _passengerId && state.State.CurrentSeat != seatNumber)
+        {
+            var released = await Seat(seatNumber).ReleaseAsync(_passengerId, CommandContext.System("releasing a seat whose command failed"));
+            LogUnresolvedReleased(logger, _flightId, pseudonyms.Passenger(_passengerId)!, seatNumber, released.IsSuccess);
+        }
+        return seat;
     }
 
     private async Task DropReminderAsync()

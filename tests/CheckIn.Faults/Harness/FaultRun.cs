@@ -134,18 +134,26 @@ internal sealed class FaultRun(FaultProfile profile, int seed, Action<string> lo
             }
             catch (InvalidOperationException) when (host.HasExited && attempt < SupervisorAttempts)
             {
-                var why = host.Output.Split('\n').LastOrDefault(l => l.Contains("Unhandled exception", StringComparison.Ordinal))?.Trim() ?? "no reason printed";
-                lock (_supervisorRestarts)
-                {
-                    _supervisorRestarts.Add($"{host.Name} exited with {host.ExitCode} before it was ready: {(why.Length > 300 ? why[..300] : why)}");
-                }
-                log($"        {host.Name} exited with {host.ExitCode} before it was ready; starting it again");
-                StopHost(index, graceful: false);
+                ReportExit(index, "before it was ready");
             }
         }
     }
 
     private const int SupervisorAttempts = 3;
+
+    /// <summary>Reports a host that exited on its own (<c>supervisorRestarts</c>, with the reason it printed) and clears its slot.</summary>
+    private void ReportExit(int index, string when)
+    {
+        var host = _hosts[index]!;
+        var why = host.Output.Split('\n').LastOrDefault(l => l.Contains("FATAL EXCEPTION", StringComparison.Ordinal) || l.Contains("Unhandled exception", StringComparison.Ordinal))?.Trim()
+            ?? "no reason printed";
+        lock (_supervisorRestarts)
+        {
+            _supervisorRestarts.Add($"{host.Name} exited with {host.ExitCode} {when}: {(why.Length > 300 ? why[..300] : why)}");
+        }
+        log($"        {host.Name} exited with {host.ExitCode} {when}; starting it again");
+        StopHost(index, graceful: false);
+    }
 
     /// <summary>
     /// Waits until every host is ready. A host that exited on its own since (Orleans stops a silo the cluster declared
@@ -156,15 +164,9 @@ internal sealed class FaultRun(FaultProfile profile, int seed, Action<string> lo
     {
         for (var i = 0; i < HostCount; i++)
         {
-            if (_hosts[i] is { HasExited: true } exited)
+            if (_hosts[i] is { HasExited: true })
             {
-                var why = exited.Output.Split('\n').LastOrDefault(l => l.Contains("FATAL EXCEPTION", StringComparison.Ordinal) || l.Contains("Unhandled exception", StringComparison.Ordinal))?.Trim() ?? "no reason printed";
-                lock (_supervisorRestarts)
-                {
-                    _supervisorRestarts.Add($"{exited.Name} exited with {exited.ExitCode} while running: {(why.Length > 300 ? why[..300] : why)}");
-                }
-                log($"        {exited.Name} exited with {exited.ExitCode} while running; starting it again");
-                StopHost(i, graceful: false);
+                ReportExit(i, "while running");
                 await StartHostAsync(i, $"host-{i} (supervisor restart {_supervisorRestarts.Count})");
             }
             await _hosts[i]!.WaitUntilReadyAsync(ReadyDeadline);
