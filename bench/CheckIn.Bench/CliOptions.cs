@@ -58,7 +58,7 @@ internal sealed class CliOptions(ScenarioInfo scenario)
     private readonly Option<double?> _writeRate = new("--write-rate") { Description = "seatmap: background hold/release commands per second; waitlist: releases per second of the spread phase; seatmap-stream: seat changes per second." };
     private readonly Option<double?> _conditionalShare = new("--conditional-share") { Description = "Share of seat map reads sent with If-None-Match (0-1)." };
     private readonly Option<double?> _heldShare = new("--held-share") { Description = "scale: share of seats held." };
-    private readonly Option<int?> _readsPerCommand = new("--reads-per-command") { Description = "mixed: seat map reads per seat command." };
+    private readonly Option<int?> _readsPerCommand = new("--reads-per-command") { Description = "mixed, scale-out: seat map reads per seat command." };
     private readonly Option<int?> _subscribers = new("--subscribers") { Description = "seatmap-stream: open seat-map streams of the flight." };
     private readonly Option<int?> _changes = new("--changes") { Description = "seatmap-stream: seat changes, half holds (one passenger and seat each), then their releases (at least 2; an odd number rounds down)." };
     private readonly Option<TimeSpan?> _timeout = new("--timeout") { Description = "Per-request timeout (default 30s); a timeout counts as an error.", CustomParser = Duration };
@@ -130,12 +130,12 @@ internal sealed class CliOptions(ScenarioInfo scenario)
         Hide(_clients, name == "seatmap-stream");
         Hide(_changes, name != "seatmap-stream");
         Hide(_noNginx, name != "seatmap");
-        Hide(_conditionalShare, name is not ("seatmap" or "seatmap-open" or "mixed"));
+        Hide(_conditionalShare, name is not ("seatmap" or "seatmap-open" or "mixed" or "scale-out"));
         Hide(_heldShare, name != "scale");
-        Hide(_readsPerCommand, name != "mixed");
+        Hide(_readsPerCommand, name is not ("mixed" or "scale-out"));
         Hide(_pgbenchClients, name != "holds");
         Hide(_pgbenchScale, name != "holds");
-        Hide(_flights, name is not ("seatmap-open" or "scale" or "mixed"));
+        Hide(_flights, name is not ("seatmap-open" or "scale" or "mixed" or "scale-out"));
         Hide(_duration, name is "contention" or "expiry" or "scale" or "waitlist" or "seatmap-stream");
         Hide(_warmup, name is "contention" or "expiry" or "scale" or "waitlist" or "seatmap-stream");
         _startHost.AcceptOnlyFromAmong("embedded", "durable");

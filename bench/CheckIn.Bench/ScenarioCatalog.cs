@@ -135,5 +135,15 @@ internal static class ScenarioCatalog
             MixedScenario.RunAsync,
             new ScenarioDefaults { Clients = 100, Flights = 100, Duration = TimeSpan.FromMinutes(3), Warmup = TimeSpan.FromSeconds(10) },
             new ScenarioDefaults { Clients = 8, Flights = 3, Duration = TimeSpan.FromSeconds(3), Warmup = SmokeWarmup, ReadsPerCommand = 10 }),
+        new("scale-out",
+            "Durable only. The mixed request mix (C clients, default 100; --reads-per-command seat-map reads per seat command over --flights "
+            + "flights, default 100) twice, each phase on a fresh cluster and database: one silo pinned to both cores (taskset -c 0,1), then "
+            + "two silos of one cluster pinned one core each (taskset -c 0 and -c 1), requests round-robin over their HTTP endpoints. The "
+            + "load generator is not pinned. Per phase: throughput and throughput per pinned core, p50/p99, errors, each host's CPU and RSS, "
+            + "and the share of Orleans messages crossing silos (/metrics before and after the window). Target: two silos' throughput per "
+            + "core >= 0.8x one silo's.",
+            ScaleOutScenario.RunAsync,
+            new ScenarioDefaults { Clients = 100, Flights = 100, Duration = TimeSpan.FromSeconds(30), Warmup = TimeSpan.FromSeconds(20) },
+            new ScenarioDefaults { Clients = 8, Flights = 3, Duration = TimeSpan.FromSeconds(3), Warmup = TimeSpan.FromSeconds(1), ReadsPerCommand = 10 }),
     ];
 }

@@ -179,6 +179,40 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public async Task Scale_out_runs_one_pinned_silo_then_two_and_measures_the_calls_crossing_silos()
+    {
+        // Two hosts of one cluster on the same PostgreSQL and Redis; pinned with taskset where the machine has it.
+        var json = await _run.RunAsync(log, "scale-out", SmokeRun.Durable());
+
+        var pinned = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Any(directory => directory.Length > 0 && File.Exists(Path.Combine(directory, "taskset")));
+        Assert.Equal(pinned, (bool)json["scaleOut"]!["pinned"]!);
+        var operations = json["operations"]!.AsObject();
+        foreach (var (phase, key, cpus) in new[] { ("one-silo", "oneSilo", new[] { "0,1" }), ("two-silos", "twoSilos", ["0", "1"]) })
+        {
+            foreach (var name in new[] { "seatmap", "hold", "confirm", "release" })
+            {
+                Assert.True((long)operations[$"{name}-{phase}"]!["count"]! > 0, $"{name}-{phase}");
+                Assert.Equal(0, (long)operations[$"{name}-{phase}"]!["errors"]!["total"]!);
+            }
+            var figures = json["phases"]![key]!;
+            Assert.Equal(pinned ? cpus : cpus.Select(_ => "not pinned"), figures["hosts"]!.AsArray().Select(h => (string?)h!["cpus"]));
+            Assert.True((double)figures["totalPerSecondPerPinnedCore"]! > 0);
+            foreach (var host in figures["hosts"]!.AsArray())
+            {
+                Assert.True((double)host!["rssMb"]!["max"]! > 0);
+                Assert.True((double)host["httpRequestsCounted"]! > 0);
+            }
+        }
+        // One silo sends nothing to another; two silos of one cluster do (round-robin requests, grains on either).
+        Assert.Equal(0, (double)json["phases"]!["oneSilo"]!["orleansMessages"]!["remoteShare"]!);
+        Assert.InRange((double)json["scaleOut"]!["crossSiloShareTwoSilos"]!, 0.01, 1);
+        Assert.NotNull(json["scaleOut"]!["throughputPerCoreTwoToOne"]);
+        Assert.Contains(json["targets"]!.AsArray(), t => ((string?)t!["name"])!.EndsWith("throughput per core", StringComparison.Ordinal) && (string?)t["result"] != "n/a");
+        AssertLimitsOff(json);
+    }
+
+    [Fact]
     public async Task Journey_durable_completes_every_check_in_through_the_payment_webhook()
     {
         var json = await _run.RunAsync(log, "journey", SmokeRun.Durable());

@@ -18,15 +18,33 @@ internal sealed record MetricsScrape(int Status, int Bytes, int Series, bool Has
 
     public static async Task<MetricsScrape> ScrapeAsync(HttpClient http, string adminKey, CancellationToken cancellationToken)
     {
+        var (status, text, bytes) = await ScrapeTextAsync(http, adminKey, cancellationToken);
+        return status == 200 ? Read(text, status, bytes) : new MetricsScrape(status, bytes, 0, false, 0);
+    }
+
+    /// <summary>The exposition text as served (empty unless 200).</summary>
+    public static async Task<(int Status, string Text, int Bytes)> ScrapeTextAsync(HttpClient http, string adminKey, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Get, Path);
         request.Headers.TryAddWithoutValidation("X-Admin-Key", adminKey);
         // The classic text format (what Prometheus 2.x asks for first besides OpenMetrics); the exporter serves both.
         request.Headers.TryAddWithoutValidation("Accept", "text/plain; version=0.0.4");
         var outcome = await HttpExchange.SendAsync(http, request, keepBody: true, cancellationToken);
         var body = outcome.Body ?? [];
-        return outcome.Status == 200
-            ? Read(Encoding.UTF8.GetString(body), outcome.Status, body.Length)
-            : new MetricsScrape(outcome.Status, body.Length, 0, false, 0);
+        return (outcome.Status, outcome.Status == 200 ? Encoding.UTF8.GetString(body) : "", body.Length);
+    }
+
+    /// <summary>Every sample line of a Prometheus text exposition: name, the labels as written (without braces), value.</summary>
+    public static IEnumerable<(string Name, string Labels, double Value)> Samples(string text)
+    {
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            if (line.Length > 0 && line[0] != '#' && Sample(line) is { } sample)
+            {
+                yield return sample;
+            }
+        }
     }
 
     /// <summary>Reads a Prometheus text exposition: series count, and the sum of the request histogram's <c>_count</c> series.</summary>
@@ -35,17 +53,8 @@ internal sealed record MetricsScrape(int Status, int Bytes, int Series, bool Has
         var series = 0;
         var hasDuration = false;
         double counted = 0;
-        foreach (var raw in text.Split('\n'))
+        foreach (var sample in Samples(text))
         {
-            var line = raw.TrimEnd('\r');
-            if (line.Length == 0 || line[0] == '#')
-            {
-                continue;
-            }
-            if (Sample(line) is not { } sample)
-            {
-                continue;
-            }
             series++;
             if (sample.Name.StartsWith(HttpServerDuration, StringComparison.Ordinal))
             {
@@ -72,7 +81,7 @@ internal sealed record MetricsScrape(int Status, int Bytes, int Series, bool Has
     /// <c>name{label="value",...} value [timestamp]</c>: label values are quoted and may hold <c>}</c>, spaces and
     /// escaped quotes (an <c>http_route</c> such as <c>/api/flights/{flightId}/seatmap</c>).
     /// </summary>
-    private static (string Name, double Value)? Sample(string line)
+    private static (string Name, string Labels, double Value)? Sample(string line)
     {
         var i = 0;
         while (i < line.Length && line[i] is not ('{' or ' ' or '\t'))
@@ -80,6 +89,7 @@ internal sealed record MetricsScrape(int Status, int Bytes, int Series, bool Has
             i++;
         }
         var name = line[..i];
+        var labels = "";
         if (i < line.Length && line[i] == '{')
         {
             var quoted = false;
@@ -103,6 +113,7 @@ internal sealed record MetricsScrape(int Status, int Bytes, int Series, bool Has
             {
                 return null;
             }
+            labels = line[(name.Length + 1)..i];
             i++;
         }
         var fields = line[i..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
@@ -117,6 +128,6 @@ internal sealed record MetricsScrape(int Status, int Bytes, int Series, bool Has
             "NaN" => double.NaN,
             var number => double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : (double?)null,
         };
-        return value is { } v ? (name, v) : null;
+        return value is { } v ? (name, labels, v) : null;
     }
 }

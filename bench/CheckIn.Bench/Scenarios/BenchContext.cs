@@ -53,17 +53,31 @@ internal sealed class BenchContext(BenchOptions options, BenchTarget target, Pro
 
     /// <summary>
     /// Reads every flight's seat map once, unmeasured: activates the flights' grains the way a check-in morning does
-    /// before the load starts (the cold first read is what <c>scale</c> measures).
+    /// before the load starts (the cold first read is what <c>scale</c> measures). With <paramref name="endpoints"/>
+    /// (hosts of one cluster) the reads go round-robin over them, as the load will.
     /// </summary>
-    public async Task PrimeAsync(Fleet fleet)
+    public async Task PrimeAsync(Fleet fleet, IReadOnlyList<HttpClient>? endpoints = null)
     {
         var done = 0;
         Progress.Phase("setup: first read of every seat map (not measured)", detail: () => $"{done}/{fleet.Flights.Count} flights");
         var admin = Admin;
-        await Parallel.ForEachAsync(fleet.Flights, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Options.SetupConcurrency), CancellationToken = Cancellation },
-            async (flight, ct) =>
+        var flights = fleet.Flights.Select((flight, i) => (flight, i));
+        await Parallel.ForEachAsync(flights, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Options.SetupConcurrency), CancellationToken = Cancellation },
+            async (item, ct) =>
             {
-                await admin.ReadSeatMapAsync(flight, ct);
+                if (endpoints is null)
+                {
+                    await admin.ReadSeatMapAsync(item.flight, ct);
+                }
+                else
+                {
+                    var read = await HttpExchange.SendAsync(
+                        endpoints[item.i % endpoints.Count], CheckInClient.SeatMap(CheckInClient.SeatMapPath(item.flight), null), false, ct);
+                    if (read.Status != 200)
+                    {
+                        throw new BenchException($"first read of {item.flight}'s seat map: {read.Describe()}");
+                    }
+                }
                 Interlocked.Increment(ref done);
             });
     }

@@ -17,9 +17,10 @@ internal sealed class BenchTarget : IAsyncDisposable
     private readonly TextWriter _log;
     private readonly string _workDirectory;
     private StartedHost? _host;
+    private readonly List<StartedHost> _otherHosts = [];
     private Services? _services;
     private string? _serverConnectionString;
-    private string? _database;
+    private readonly List<string> _databases = [];
     private Dictionary<string, string>? _environment;
     private int _starts;
 
@@ -135,20 +136,17 @@ internal sealed class BenchTarget : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-        if (_database is not null && _services is null && !_options.KeepDatabase)
+        await StopHostsAsync();
+        foreach (var database in _services is null && !_options.KeepDatabase ? _databases : [])
         {
             try
             {
                 NpgsqlConnection.ClearAllPools();
-                await ExecuteAsync(_serverConnectionString!, $"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", CancellationToken.None);
+                await ExecuteAsync(_serverConnectionString!, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", CancellationToken.None);
             }
             catch (NpgsqlException ex)
             {
-                _log.WriteLine($"could not drop database {_database}: {ex.Message}");
+                _log.WriteLine($"could not drop database {database}: {ex.Message}");
             }
         }
         if (_services is not null)
@@ -203,10 +201,7 @@ internal sealed class BenchTarget : IAsyncDisposable
                 redis ??= _services.Redis;
             }
             _serverConnectionString = postgres;
-            _database = $"checkin_bench_{DateTime.UtcNow:yyyyMMddHHmmss}_{RandomNumberGenerator.GetHexString(4).ToLowerInvariant()}";
-            await ExecuteAsync(postgres, $"CREATE DATABASE \"{_database}\"", cancellationToken);
-            PostgresConnectionString = new NpgsqlConnectionStringBuilder(postgres) { Database = _database }.ConnectionString;
-            _environment["ConnectionStrings__Postgres"] = PostgresConnectionString;
+            await UseFreshDatabaseAsync(cancellationToken);
             _environment["ConnectionStrings__Redis"] = redis;
             // The journey scenario weighs bags and pays through the host's in-process simulators (opt-in when durable).
             _environment["CheckIn__Simulators__Enabled"] = "true";
@@ -217,6 +212,59 @@ internal sealed class BenchTarget : IAsyncDisposable
         }
         _environment["hostDirectory"] = hostDirectory;
         await LaunchAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Stops the running host(s) and starts one host per entry of <paramref name="cpus"/>, all members of one new
+    /// cluster (same cluster id, PostgreSQL and Redis; their own silo, gateway and HTTP ports), each under
+    /// <c>taskset -c</c> its CPU list when that is not null. A durable target first moves to a fresh database when
+    /// <paramref name="freshDatabase"/>. The first host is <see cref="BaseAddress"/> and <see cref="HostPid"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<StartedHost>> StartClusterAsync(IReadOnlyList<string?> cpus, bool freshDatabase, CancellationToken cancellationToken)
+    {
+        if (_environment is null || cpus.Count == 0)
+        {
+            throw new BenchException("Only a host the bench started can be restarted as a cluster.");
+        }
+        await StopHostsAsync();
+        if (freshDatabase && Mode == "durable")
+        {
+            await UseFreshDatabaseAsync(cancellationToken);
+        }
+        var clusterId = NextClusterId();
+        await LaunchAsync(clusterId, cpus[0], cancellationToken);
+        foreach (var cpu in cpus.Skip(1))
+        {
+            // Started one after the other: each joins the members already there.
+            var host = Launch(clusterId, cpu, out _);
+            _otherHosts.Add(host);
+            await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(120), cancellationToken);
+        }
+        return [_host!, .. _otherHosts];
+    }
+
+    private async Task StopHostsAsync()
+    {
+        foreach (var host in _otherHosts)
+        {
+            await host.DisposeAsync();
+        }
+        _otherHosts.Clear();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+        _host = null;
+    }
+
+    /// <summary>A new database on the PostgreSQL server (the host creates its schema at start).</summary>
+    private async Task UseFreshDatabaseAsync(CancellationToken cancellationToken)
+    {
+        var database = $"checkin_bench_{DateTime.UtcNow:yyyyMMddHHmmss}_{RandomNumberGenerator.GetHexString(4).ToLowerInvariant()}";
+        await ExecuteAsync(_serverConnectionString!, $"CREATE DATABASE \"{database}\"", cancellationToken);
+        _databases.Add(database);
+        PostgresConnectionString = new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = database }.ConnectionString;
+        _environment!["ConnectionStrings__Postgres"] = PostgresConnectionString;
     }
 
     private void ApplyRateLimits(string mode)
@@ -245,7 +293,20 @@ internal sealed class BenchTarget : IAsyncDisposable
         Telemetry = mode;
     }
 
-    private async Task LaunchAsync(CancellationToken cancellationToken)
+    // A new cluster per start: a restarted host never waits for its dead predecessor to be voted out.
+    private Task LaunchAsync(CancellationToken cancellationToken) => LaunchAsync(NextClusterId(), null, cancellationToken);
+
+    private async Task LaunchAsync(string clusterId, string? cpus, CancellationToken cancellationToken)
+    {
+        _host = Launch(clusterId, cpus, out var baseAddress);
+        BaseAddress = baseAddress;
+        HostPid = _host.Pid;
+        await _host.WaitUntilReadyAsync(TimeSpan.FromSeconds(120), cancellationToken);
+    }
+
+    private string NextClusterId() => $"{_environment!["Orleans__ServiceId"]}-{++_starts}";
+
+    private StartedHost Launch(string clusterId, string? cpus, out Uri baseAddress)
     {
         var environment = new Dictionary<string, string>(_environment!, StringComparer.Ordinal);
         var hostDirectory = environment["hostDirectory"];
@@ -254,15 +315,14 @@ internal sealed class BenchTarget : IAsyncDisposable
         environment["urls"] = $"http://127.0.0.1:{httpPort}";
         environment["Orleans__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
         environment["Orleans__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
-        // A new cluster per start: a restarted host never waits for its dead predecessor to be voted out.
-        environment["Orleans__ClusterId"] = $"{environment["Orleans__ServiceId"]}-{++_starts}";
-        BaseAddress = new Uri($"http://127.0.0.1:{httpPort}");
-        var logPath = Path.Combine(_workDirectory, $"host-{_starts}.log");
-        _log.WriteLine($"starting the {Mode} host ({HostBuild?.Configuration} build of {HostBuild?.BuiltAt:u}) on {BaseAddress} (log: {logPath})");
-        _host = StartedHost.Start(hostDirectory, environment, BaseAddress, logPath);
-        HostPid = _host.Pid;
-        _log.WriteLine($"host pid {HostPid}");
-        await _host.WaitUntilReadyAsync(TimeSpan.FromSeconds(120), cancellationToken);
+        environment["Orleans__ClusterId"] = clusterId;
+        baseAddress = new Uri($"http://127.0.0.1:{httpPort}");
+        var logPath = Path.Combine(_workDirectory, $"host-{_starts}-{httpPort}.log");
+        _log.WriteLine($"starting the {Mode} host ({HostBuild?.Configuration} build of {HostBuild?.BuiltAt:u}) on {baseAddress}"
+            + $"{(cpus is null ? "" : $" pinned to CPU {cpus}")} (log: {logPath})");
+        var host = StartedHost.Start(hostDirectory, environment, baseAddress, logPath, cpus);
+        _log.WriteLine($"host pid {host.Pid}");
+        return host;
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken)

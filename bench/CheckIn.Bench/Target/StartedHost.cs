@@ -29,16 +29,27 @@ internal sealed class StartedHost : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static StartedHost Start(string hostDirectory, IReadOnlyDictionary<string, string> environment, Uri baseAddress, string logPath)
+    /// <param name="cpus">
+    /// A CPU list (<c>0</c>, <c>0,1</c>): the host runs under <c>taskset -c</c> it, which execs dotnet (same pid), so
+    /// the runtime sizes its thread pool and GC for those cores only. Null: not pinned.
+    /// </param>
+    public static StartedHost Start(string hostDirectory, IReadOnlyDictionary<string, string> environment, Uri baseAddress, string logPath, string? cpus = null)
     {
         var dll = Path.Combine(hostDirectory, "CheckIn.Host.dll");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var start = new ProcessStartInfo(cpus is null ? dotnet : "taskset")
         {
             WorkingDirectory = hostDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (cpus is not null)
+        {
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(cpus);
+            start.ArgumentList.Add(dotnet);
+        }
         start.ArgumentList.Add(dll);
         foreach (var key in start.Environment.Keys.Where(IsInheritedSetting).ToList())
         {
