@@ -225,6 +225,10 @@ internal static class ScaleOutScenario
             ["loadGeneratorCpuPercentOfOneCore"] = Summary(BenchCpu),
             ["machineCpuPercentOfOneCore"] = Summary(MachineCpu),
             ["orleansMessages"] = Messages.Published ? Messages.ToJson() : null,
+            // Grain traffic per HTTP request the hosts counted (seat-map reads from a host's own copy make none).
+            ["orleansMessagesPerHttpRequest"] = Messages.Published && Silos.Sum(s => s.HttpRequests) is > 0 and var requests
+                ? Math.Round((Messages.Remote + Messages.Local) / requests, 3)
+                : null,
         };
     }
 
