@@ -207,6 +207,7 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
         // One silo sends nothing to another; two silos of one cluster do (round-robin requests, grains on either).
         Assert.Equal(0, (double)json["phases"]!["oneSilo"]!["orleansMessages"]!["remoteShare"]!);
         Assert.InRange((double)json["scaleOut"]!["crossSiloShareTwoSilos"]!, 0.01, 1);
+        Assert.True((double)json["phases"]!["twoSilos"]!["orleansMessages"]!["remoteBytes"]! > 0);
         Assert.NotNull(json["scaleOut"]!["throughputPerCoreTwoToOne"]);
         Assert.Contains(json["targets"]!.AsArray(), t => ((string?)t!["name"])!.EndsWith("throughput per core", StringComparison.Ordinal) && (string?)t["result"] != "n/a");
         AssertLimitsOff(json);
