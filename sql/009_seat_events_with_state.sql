@@ -8,9 +8,22 @@
 -- on its ETag records nothing. An event id already recorded is skipped, so an outbox written again (the grain clears
 -- it in memory only) adds nothing. Every other grain type writes exactly as 001 does.
 --
+-- seat_outbox_rows reads the outbox of a stored payload as seat_events rows (used by the query and by the flush below).
 -- Then, once: the outboxes already stored record what earlier versions may not have appended yet.
 --
 -- Idempotent: this file also seeds a fresh database through /docker-entrypoint-initdb.d.
+
+CREATE OR REPLACE FUNCTION seat_outbox_rows(payload bytea)
+RETURNS TABLE (event_id uuid, flight_id text, seat_number text, from_status text, to_status text, passenger_id text,
+               actor text, reason text, occurred_at timestamptz, correlation_id text, seat_version bigint)
+LANGUAGE sql IMMUTABLE
+AS $function$
+    SELECT CAST(e ->> 'eventId' AS uuid), e ->> 'flightId', e ->> 'seatNumber', upper(e ->> 'from'), upper(e ->> 'to'),
+           e ->> 'passengerId', e ->> 'actor', e ->> 'reason', CAST(e ->> 'at' AS timestamptz),
+           e ->> 'correlationId', CAST(e ->> 'seatVersion' AS bigint)
+      FROM (SELECT CAST(convert_from(payload, 'UTF8') AS jsonb) -> 'unpublishedEvents' AS events) p,
+           jsonb_array_elements(CASE WHEN jsonb_typeof(p.events) = 'array' THEN p.events ELSE '[]' END) AS e
+$function$;
 
 INSERT INTO OrleansQuery (QueryKey, QueryText)
 VALUES ('WriteToStorageKey', $query$
@@ -33,17 +46,12 @@ WITH updated AS (
      WHERE CAST(@GrainStateVersion AS integer) IS NULL
     ON CONFLICT ON CONSTRAINT orleans_grain_state_grain_key DO NOTHING
     RETURNING version
-), outbox AS (
-    SELECT CAST(convert_from(@PayloadBinary, 'UTF8') AS jsonb) -> 'unpublishedEvents' AS events
-     WHERE @GrainTypeString = 'seat'
-       AND (EXISTS (SELECT 1 FROM updated) OR EXISTS (SELECT 1 FROM inserted))
 ), audited AS (
     INSERT INTO seat_events (event_id, flight_id, seat_number, from_status, to_status, passenger_id, actor, reason,
                              occurred_at, correlation_id, seat_version)
-    SELECT CAST(e ->> 'eventId' AS uuid), e ->> 'flightId', e ->> 'seatNumber', upper(e ->> 'from'), upper(e ->> 'to'),
-           e ->> 'passengerId', e ->> 'actor', e ->> 'reason', CAST(e ->> 'at' AS timestamptz),
-           e ->> 'correlationId', CAST(e ->> 'seatVersion' AS bigint)
-      FROM outbox, jsonb_array_elements(CASE WHEN jsonb_typeof(outbox.events) = 'array' THEN outbox.events ELSE '[]' END) AS e
+    SELECT * FROM seat_outbox_rows(@PayloadBinary)
+     WHERE @GrainTypeString = 'seat'
+       AND (EXISTS (SELECT 1 FROM updated) OR EXISTS (SELECT 1 FROM inserted))
     ON CONFLICT (event_id) DO NOTHING
 )
 SELECT (SELECT version FROM updated
@@ -54,12 +62,8 @@ ON CONFLICT (QueryKey) DO UPDATE SET QueryText = EXCLUDED.QueryText;
 
 INSERT INTO seat_events (event_id, flight_id, seat_number, from_status, to_status, passenger_id, actor, reason,
                          occurred_at, correlation_id, seat_version)
-SELECT CAST(e ->> 'eventId' AS uuid), e ->> 'flightId', e ->> 'seatNumber', upper(e ->> 'from'), upper(e ->> 'to'),
-       e ->> 'passengerId', e ->> 'actor', e ->> 'reason', CAST(e ->> 'at' AS timestamptz),
-       e ->> 'correlationId', CAST(e ->> 'seatVersion' AS bigint)
-  FROM orleans_grain_state s,
-       jsonb_array_elements(CAST(convert_from(s.payload, 'UTF8') AS jsonb) -> 'unpublishedEvents') AS e
+SELECT r.*
+  FROM orleans_grain_state s, seat_outbox_rows(s.payload) r
  WHERE s.grain_type = 'seat'
    AND s.payload IS NOT NULL
-   AND jsonb_typeof(CAST(convert_from(s.payload, 'UTF8') AS jsonb) -> 'unpublishedEvents') = 'array'
 ON CONFLICT (event_id) DO NOTHING;

@@ -288,6 +288,12 @@ internal sealed partial class SeatMapGrain(
         return true;
     }
 
+    private void Every(TimeSpan period, Func<SeatMapGrain, Task> tick) =>
+        this.RegisterGrainTimer(
+            static (state, _) => state.Tick(state.Grain),
+            (Grain: this, Tick: tick),
+            new GrainTimerCreationOptions { DueTime = period, Period = period, Interleave = false, KeepAlive = false });
+
     /// <summary>The seats whose latest audited version is newer than the map's copy.</summary>
     private List<string> SeatsBehind(IReadOnlyDictionary<string, long> latest, Dictionary<string, int> index) =>
         [.. latest.Where(seat => index.TryGetValue(seat.Key, out var i) && seat.Value > state.State.Versions[i]).Select(seat => seat.Key)];
@@ -332,36 +338,10 @@ internal sealed partial class SeatMapGrain(
             return;
         }
         _timersStarted = true;
-        this.RegisterGrainTimer(
-            static (grain, _) => grain.SweepAsync(),
-            this,
-            new GrainTimerCreationOptions
-            {
-                DueTime = options.Value.ExpirySweepInterval,
-                Period = options.Value.ExpirySweepInterval,
-                Interleave = false,
-                KeepAlive = false,
-            });
-        this.RegisterGrainTimer(
-            static (grain, _) => grain.ReconcileAsync(),
-            this,
-            new GrainTimerCreationOptions
-            {
-                DueTime = ReconcileInterval,
-                Period = ReconcileInterval,
-                Interleave = false,
-                KeepAlive = false,
-            });
-        this.RegisterGrainTimer(
-            static (grain, _) => grain.OnSnapshotTickAsync(),
-            this,
-            new GrainTimerCreationOptions
-            {
-                DueTime = SnapshotInterval,
-                Period = SnapshotInterval,
-                Interleave = false,
-                KeepAlive = false,
-            });
+        // None keeps the map alive: an idle map deactivates (with a clean snapshot) like any idle grain.
+        Every(options.Value.ExpirySweepInterval, static grain => grain.SweepAsync());
+        Every(ReconcileInterval, static grain => grain.ReconcileAsync());
+        Every(SnapshotInterval, static grain => grain.OnSnapshotTickAsync());
     }
 
     // Only the "not clean" marker matters while the map lives (it is written before the first notification is
