@@ -40,6 +40,9 @@ internal sealed record BenchOptions
     public double WriteRate { get; init; }
     public double ConditionalShare { get; init; }
     public double HeldShare { get; init; }
+
+    /// <summary>scale: how long the host is left alone after the warm reads (zero: not at all).</summary>
+    public TimeSpan Idle { get; init; }
     public int ReadsPerCommand { get; init; }
     public int Subscribers { get; init; }
     public int Changes { get; init; }

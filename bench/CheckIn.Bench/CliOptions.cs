@@ -58,6 +58,12 @@ internal sealed class CliOptions(ScenarioInfo scenario)
     private readonly Option<double?> _writeRate = new("--write-rate") { Description = "seatmap: background hold/release commands per second; waitlist: releases per second of the spread phase; seatmap-stream: seat changes per second." };
     private readonly Option<double?> _conditionalShare = new("--conditional-share") { Description = "Share of seat map reads sent with If-None-Match (0-1)." };
     private readonly Option<double?> _heldShare = new("--held-share") { Description = "scale: share of seats held." };
+    private readonly Option<TimeSpan?> _idle = new("--idle")
+    {
+        Description = "scale: after the warm reads, leave the host alone this long (10m) while sampling its RSS and activations, then check "
+            + "every hold expired on time. With it, a started host keeps its own hold duration (2 min) unless --hold-duration. Default: none.",
+        CustomParser = Duration,
+    };
     private readonly Option<int?> _readsPerCommand = new("--reads-per-command") { Description = "mixed, scale-out: seat map reads per seat command." };
     private readonly Option<int?> _subscribers = new("--subscribers") { Description = "seatmap-stream: open seat-map streams of the flight." };
     private readonly Option<int?> _changes = new("--changes") { Description = "seatmap-stream: seat changes, half holds (one passenger and seat each), then their releases (at least 2; an odd number rounds down)." };
@@ -111,7 +117,7 @@ internal sealed class CliOptions(ScenarioInfo scenario)
         Option[] all =
         [
             _url, _adminKey, _startHost, _postgres, _redis, _hostPid, _hostDir, _holdDuration, _noRateLimits, _rateLimits, _telemetry, _keepDatabase, _smoke,
-            _clients, _duration, _warmup, _rate, _flights, _rows, _columns, _seats, _holds, _waiters, _writeRate, _conditionalShare, _heldShare,
+            _clients, _duration, _warmup, _rate, _flights, _rows, _columns, _seats, _holds, _waiters, _writeRate, _conditionalShare, _heldShare, _idle,
             _readsPerCommand, _subscribers, _changes, _timeout, _setupConcurrency, _noNginx, _pgbenchClients, _pgbenchScale, _noSave, _resultsDir,
         ];
         foreach (var option in all)
@@ -132,6 +138,7 @@ internal sealed class CliOptions(ScenarioInfo scenario)
         Hide(_noNginx, name != "seatmap");
         Hide(_conditionalShare, name is not ("seatmap" or "seatmap-open" or "mixed" or "scale-out"));
         Hide(_heldShare, name != "scale");
+        Hide(_idle, name != "scale");
         Hide(_readsPerCommand, name is not ("mixed" or "scale-out"));
         Hide(_pgbenchClients, name != "holds");
         Hide(_pgbenchScale, name != "holds");
@@ -147,6 +154,7 @@ internal sealed class CliOptions(ScenarioInfo scenario)
         var d = smoke ? _s : _d;
         var startHost = p.GetValue(_startHost);
         var url = p.GetValue(_url);
+        var idle = p.GetValue(_idle) ?? TimeSpan.Zero;
         return new BenchOptions
         {
             Scenario = scenario.Name,
@@ -158,7 +166,8 @@ internal sealed class CliOptions(ScenarioInfo scenario)
             Redis = p.GetValue(_redis),
             HostPid = p.GetValue(_hostPid),
             HostDir = p.GetValue(_hostDir),
-            HoldDuration = p.GetValue(_holdDuration) ?? d.HoldDuration,
+            // scale keeps its holds for 30 min so that the warm reads see them; with --idle they are to expire meanwhile.
+            HoldDuration = p.GetValue(_holdDuration) ?? (idle > TimeSpan.Zero ? null : d.HoldDuration),
             NoRateLimits = p.GetValue(_noRateLimits),
             RateLimits = p.GetValue(_noRateLimits) ? RateLimitSettings.Off : p.GetValue(_rateLimits) ?? d.RateLimits,
             Telemetry = p.GetValue(_telemetry) ?? d.Telemetry,
@@ -177,6 +186,7 @@ internal sealed class CliOptions(ScenarioInfo scenario)
             WriteRate = p.GetValue(_writeRate) ?? d.WriteRate,
             ConditionalShare = p.GetValue(_conditionalShare) ?? d.ConditionalShare,
             HeldShare = p.GetValue(_heldShare) ?? d.HeldShare,
+            Idle = idle,
             ReadsPerCommand = p.GetValue(_readsPerCommand) ?? d.ReadsPerCommand,
             Subscribers = p.GetValue(_subscribers) ?? d.Subscribers,
             Changes = p.GetValue(_changes) ?? d.Changes,

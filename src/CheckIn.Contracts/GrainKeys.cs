@@ -47,6 +47,10 @@ public static class GrainKeys
     public static IFlightGrain GetFlightGrain(this IGrainFactory factory, string flightId) =>
         factory.GetGrain<IFlightGrain>(flightId);
 
+    /// <summary>The durable backstop of a flight's holds and waitlist offers.</summary>
+    public static IHoldBackstopGrain GetHoldBackstopGrain(this IGrainFactory factory, string flightId) =>
+        factory.GetGrain<IHoldBackstopGrain>(flightId);
+
     /// <summary>A flight's seat map read model.</summary>
     public static ISeatMapGrain GetSeatMapGrain(this IGrainFactory factory, string flightId) =>
         factory.GetGrain<ISeatMapGrain>(flightId);

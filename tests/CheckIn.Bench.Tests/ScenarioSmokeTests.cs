@@ -151,14 +151,26 @@ public sealed class ScenarioSmokeTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
-    public async Task Scale_reports_rss_per_seat()
+    public async Task Scale_reports_rss_per_seat_and_the_idle_period()
     {
-        var json = await _run.RunAsync(log, "scale", SmokeRun.Embedded());
+        // Holds shorter than the idle period: they expire while the host is left alone, and the run checks they did.
+        var json = await _run.RunAsync(log, "scale", SmokeRun.Embedded(), "--idle", "3s", "--hold-duration", "2s");
 
         Assert.True((double)json["rssMb"]!["final"]! > 0);
+        Assert.True((double)json["rssMb"]!["endOfIdle"]! > 0);
         Assert.True((double)json["rssPerSeatKb"]! > 0);
         Assert.Equal(0, (long)json["operations"]!["hold"]!["errors"]!["total"]!);
-        Assert.Equal((long)(int)json["flights"]!, (long)json["operations"]!["seatmap-cold"]!["count"]!);
+        var flights = (long)(int)json["flights"]!;
+        Assert.Equal(flights, (long)json["operations"]!["seatmap-cold"]!["count"]!);
+        Assert.Equal(flights, (long)json["operations"]!["seatmap-after-idle"]!["count"]!);
+        var idle = json["idle"]!;
+        Assert.NotEmpty(idle["samples"]!.AsArray());
+        Assert.True((double)idle["activations"]!["beforeIdle"]! > 0);
+        Assert.True((double)idle["activations"]!["beforeIdleByType"]!["seat"]! > 0);
+        Assert.Equal((int)json["heldSeats"]!, (int)idle["holds"]!["count"]!);
+        Assert.Equal(0, (int)idle["holds"]!["heldPastExpiry"]!);
+        Assert.NotNull(idle["rssMb"]!["flat"]);
+        Assert.Equal("00:00:02", (string?)json["hostSettings"]!["CheckIn__HoldDuration"]);
         AssertLimitsOff(json);
     }
 

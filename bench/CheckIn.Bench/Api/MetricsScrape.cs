@@ -18,33 +18,21 @@ internal sealed record MetricsScrape(int Status, int Bytes, int Series, bool Has
 
     public static async Task<MetricsScrape> ScrapeAsync(HttpClient http, string adminKey, CancellationToken cancellationToken)
     {
-        var (status, text, bytes) = await ScrapeTextAsync(http, adminKey, cancellationToken);
-        return status == 200 ? Read(text, status, bytes) : new MetricsScrape(status, bytes, 0, false, 0);
+        var (status, body) = await FetchAsync(http, adminKey, cancellationToken);
+        return status == 200
+            ? Read(Encoding.UTF8.GetString(body), status, body.Length)
+            : new MetricsScrape(status, body.Length, 0, false, 0);
     }
 
-    /// <summary>The exposition text as served (empty unless 200).</summary>
-    public static async Task<(int Status, string Text, int Bytes)> ScrapeTextAsync(HttpClient http, string adminKey, CancellationToken cancellationToken)
+    /// <summary>GET /metrics with the admin key: the status and the body.</summary>
+    public static async Task<(int Status, byte[] Body)> FetchAsync(HttpClient http, string adminKey, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, Path);
         request.Headers.TryAddWithoutValidation("X-Admin-Key", adminKey);
         // The classic text format (what Prometheus 2.x asks for first besides OpenMetrics); the exporter serves both.
         request.Headers.TryAddWithoutValidation("Accept", "text/plain; version=0.0.4");
         var outcome = await HttpExchange.SendAsync(http, request, keepBody: true, cancellationToken);
-        var body = outcome.Body ?? [];
-        return (outcome.Status, outcome.Status == 200 ? Encoding.UTF8.GetString(body) : "", body.Length);
-    }
-
-    /// <summary>Every sample line of a Prometheus text exposition: name, the labels as written (without braces), value.</summary>
-    public static IEnumerable<(string Name, string Labels, double Value)> Samples(string text)
-    {
-        foreach (var raw in text.Split('\n'))
-        {
-            var line = raw.TrimEnd('\r');
-            if (line.Length > 0 && line[0] != '#' && Sample(line) is { } sample)
-            {
-                yield return sample;
-            }
-        }
+        return (outcome.Status, outcome.Body ?? []);
     }
 
     /// <summary>Reads a Prometheus text exposition: series count, and the sum of the request histogram's <c>_count</c> series.</summary>
@@ -77,11 +65,24 @@ internal sealed record MetricsScrape(int Status, int Bytes, int Series, bool Has
         ["httpServerRequestsCounted"] = HttpServerRequestsCounted,
     };
 
+    /// <summary>Every sample line of a Prometheus text exposition (comments and malformed lines skipped).</summary>
+    public static IEnumerable<MetricSample> Samples(string text)
+    {
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            if (line.Length > 0 && line[0] != '#' && Sample(line) is { } sample)
+            {
+                yield return sample;
+            }
+        }
+    }
+
     /// <summary>
     /// <c>name{label="value",...} value [timestamp]</c>: label values are quoted and may hold <c>}</c>, spaces and
     /// escaped quotes (an <c>http_route</c> such as <c>/api/flights/{flightId}/seatmap</c>).
     /// </summary>
-    private static (string Name, string Labels, double Value)? Sample(string line)
+    private static MetricSample? Sample(string line)
     {
         var i = 0;
         while (i < line.Length && line[i] is not ('{' or ' ' or '\t'))
@@ -92,6 +93,7 @@ internal sealed record MetricsScrape(int Status, int Bytes, int Series, bool Has
         var labels = "";
         if (i < line.Length && line[i] == '{')
         {
+            var open = i;
             var quoted = false;
             for (i++; i < line.Length; i++)
             {
@@ -113,7 +115,7 @@ internal sealed record MetricsScrape(int Status, int Bytes, int Series, bool Has
             {
                 return null;
             }
-            labels = line[(name.Length + 1)..i];
+            labels = line[(open + 1)..i];
             i++;
         }
         var fields = line[i..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
@@ -128,6 +130,44 @@ internal sealed record MetricsScrape(int Status, int Bytes, int Series, bool Has
             "NaN" => double.NaN,
             var number => double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : (double?)null,
         };
-        return value is { } v ? (name, labels, v) : null;
+        return value is { } v ? new MetricSample(name, labels, v) : null;
+    }
+}
+
+/// <summary>One sample of a Prometheus exposition: its name, its labels as written (without the braces), its value.</summary>
+internal sealed record MetricSample(string Name, string Labels, double Value)
+{
+    /// <summary>The value of label <paramref name="label"/> (escapes undone), or null when the sample has none.</summary>
+    public string? Label(string label)
+    {
+        var key = label + "=\"";
+        var at = 0;
+        while ((at = Labels.IndexOf(key, at, StringComparison.Ordinal)) >= 0)
+        {
+            if (at == 0 || Labels[at - 1] == ',')
+            {
+                var value = new StringBuilder();
+                for (var i = at + key.Length; i < Labels.Length; i++)
+                {
+                    var c = Labels[i];
+                    if (c == '\\' && i + 1 < Labels.Length)
+                    {
+                        i++;
+                        value.Append(Labels[i] == 'n' ? '\n' : Labels[i]);
+                    }
+                    else if (c == '"')
+                    {
+                        return value.ToString();
+                    }
+                    else
+                    {
+                        value.Append(c);
+                    }
+                }
+                return null;
+            }
+            at += key.Length;
+        }
+        return null;
     }
 }

@@ -26,8 +26,9 @@ internal sealed record OrleansMessages(double RemoteRequests, double RemoteRespo
     {
         double requests = 0, responses = 0, oneWay = 0, bytes = 0, local = 0;
         var published = false;
-        foreach (var (name, labels, value) in MetricsScrape.Samples(text))
+        foreach (var sample in MetricsScrape.Samples(text))
         {
+            var (name, _, value) = sample;
             if (name.StartsWith(LocalInstrument, StringComparison.Ordinal))
             {
                 published = true;
@@ -36,7 +37,7 @@ internal sealed record OrleansMessages(double RemoteRequests, double RemoteRespo
             else if (name.StartsWith(SentSizeInstrument, StringComparison.Ordinal))
             {
                 published = true;
-                if (!labels.Contains("ConnectionDirection=\"SiloToSilo\"", StringComparison.Ordinal))
+                if (sample.Label("ConnectionDirection") != "SiloToSilo")
                 {
                     continue; // a gateway's traffic to an external client: none here
                 }
@@ -48,11 +49,11 @@ internal sealed record OrleansMessages(double RemoteRequests, double RemoteRespo
                 {
                     continue; // the buckets
                 }
-                else if (labels.Contains("MessageDirection=\"Request\"", StringComparison.Ordinal))
+                else if (sample.Label("MessageDirection") == "Request")
                 {
                     requests += value;
                 }
-                else if (labels.Contains("MessageDirection=\"Response\"", StringComparison.Ordinal))
+                else if (sample.Label("MessageDirection") == "Response")
                 {
                     responses += value;
                 }

@@ -76,8 +76,8 @@ internal static class ExpiryScenario
             ["max"] = Math.Round(lags.LatencyMs.Max, 1),
             ["neverReleased"] = neverReleased,
         };
-        report.Targets.Add(TargetCheck.AtMost("expiry lag p99 (holdExpiresAt -> map shows AVAILABLE)", lags.LatencyMs.P99, 1000, "ms"));
-        report.Targets.Add(TargetCheck.AtMost("expiry lag max", neverReleased > 0 ? double.PositiveInfinity : lags.LatencyMs.Max, 5000, "ms"));
+        report.Targets.Add(TargetCheck.AtMost("expiry lag p99 (holdExpiresAt -> map shows AVAILABLE)", lags.LatencyMs.P99, 250, "ms"));
+        report.Targets.Add(TargetCheck.AtMost("expiry lag max", neverReleased > 0 ? double.PositiveInfinity : lags.LatencyMs.Max, 1000, "ms"));
         report.Targets.Add(new TargetCheck("errors", "0", $"{holds.Errors}", holds.Errors == 0));
     }
 

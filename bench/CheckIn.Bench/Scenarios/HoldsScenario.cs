@@ -30,6 +30,9 @@ internal static class HoldsScenario
         using var http = ctx.LoadClient(o.Clients);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.Cancellation);
         ctx.Progress.Phase($"holds: {o.Clients} clients hold + confirm", BenchContext.Counters(hold, confirm), () => $"{queue.Count} seats left");
+        var postgres = ctx.Target.PostgresConnectionString;
+        var statsBefore = postgres is null ? null : await PostgresWrites.TakeAsync(postgres, ctx.Cancellation);
+        long commandsSent = 0;
         var from = ctx.Sampler.Now;
         var started = Stopwatch.GetTimestamp();
         await ClosedLoop.RunAsync(o.Clients, o.Warmup, o.Duration, [hold, confirm], async (_, _) =>
@@ -40,12 +43,18 @@ internal static class HoldsScenario
                 await stop.CancelAsync();
                 return;
             }
-            if (await CommandAsync(http, "hold", slot, hold, ctx.Cancellation) && await CommandAsync(http, "confirm", slot, confirm, ctx.Cancellation))
+            Interlocked.Increment(ref commandsSent);
+            if (await CommandAsync(http, "hold", slot, hold, ctx.Cancellation))
             {
-                confirmed.Add(slot);
+                Interlocked.Increment(ref commandsSent);
+                if (await CommandAsync(http, "confirm", slot, confirm, ctx.Cancellation))
+                {
+                    confirmed.Add(slot);
+                }
             }
         }, stop.Token);
         ctx.Report.ResourceWindow = (from, ctx.Sampler.Now);
+        var loadEnded = Stopwatch.GetTimestamp();
 
         // A run that used up its seats early is measured over the time it really ran.
         var windowStart = started + ClosedLoop.Ticks(o.Warmup);
@@ -63,10 +72,19 @@ internal static class HoldsScenario
         var errors = holds.Errors + confirms.Errors;
 
         PgBench.Result? pgbench = null;
-        if (ctx.Target.PostgresConnectionString is { } postgres)
+        if (postgres is not null)
         {
             ctx.Progress.Phase("holds: pgbench");
             pgbench = await PgBench.RunAsync(postgres, o.PgbenchClients, o.PgbenchScale, o.Duration, ctx.Progress.Log, ctx.Cancellation);
+            // pgbench ran in its own database; the host's statistics are read once its connections have reported.
+            var reported = loadEnded + ClosedLoop.Ticks(PostgresWrites.ReportDelay) - Stopwatch.GetTimestamp();
+            if (reported > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(reported / (double)Stopwatch.Frequency), ctx.Cancellation);
+            }
+            var perCommand = PostgresWrites.PerCommand(statsBefore!, await PostgresWrites.TakeAsync(postgres, ctx.Cancellation), Interlocked.Read(ref commandsSent));
+            ctx.Report.Figures["postgresPerCommand"] = perCommand;
+            ctx.Report.Notes.Add(PostgresWrites.Describe(perCommand) + " (warm-up included; a hold and a confirm are one command each).");
         }
 
         await DurabilityChecks.VerifyAsync(ctx, [.. confirmed]);
@@ -92,11 +110,11 @@ internal static class HoldsScenario
                 ["script"] = "UPDATE pgbench_accounts SET abalance = abalance + :delta WHERE aid = :aid",
             };
             report.Figures["ratios"] = new JsonObject { ["commandsPerSecondToPgbenchTps"] = Math.Round(ratio, 3) };
-            report.Targets.Add(TargetCheck.AtLeast("seat commands/s vs pgbench one-row UPDATE tps", ratio, 0.1, "x"));
+            report.Targets.Add(TargetCheck.AtLeast("seat commands/s vs pgbench one-row UPDATE tps", ratio, 0.25, "x"));
         }
         else
         {
-            report.Targets.Add(new TargetCheck("seat commands/s vs pgbench tps", ">= 0.1 x", $"{commandsPerSecond:F0} commands/s; no PostgreSQL ({ctx.Target.Mode} host)", null));
+            report.Targets.Add(new TargetCheck("seat commands/s vs pgbench tps", ">= 0.25 x", $"{commandsPerSecond:F0} commands/s; no PostgreSQL ({ctx.Target.Mode} host)", null));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 using CheckIn.Bench.Api;
 using CheckIn.Bench.Load;
@@ -112,7 +113,8 @@ internal static class ScaleOutScenario
         foreach (var host in hosts)
         {
             using var http = HttpExchange.CreateClient(host.BaseAddress, 1, TimeSpan.FromSeconds(30));
-            var (status, text, _) = await MetricsScrape.ScrapeTextAsync(http, ctx.Target.AdminKey, ctx.Cancellation);
+            var (status, body) = await MetricsScrape.FetchAsync(http, ctx.Target.AdminKey, ctx.Cancellation);
+            var text = Encoding.UTF8.GetString(body);
             scraped.Add(status == 200 ? (MetricsScrape.Read(text).HttpServerRequestsCounted, OrleansMessages.Read(text)) : (0, OrleansMessages.None));
         }
         return scraped;

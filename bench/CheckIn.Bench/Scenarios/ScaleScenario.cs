@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using CheckIn.Bench.Api;
 using CheckIn.Bench.Load;
@@ -9,10 +10,15 @@ namespace CheckIn.Bench.Scenarios;
 
 /// <summary>
 /// <c>scale</c>: F flights x 180 seats; every seat map read once while cold (its first read measured on its own),
-/// a share of the seats held, every map read again; the host's RSS and RSS per seat.
+/// a share of the seats held, every map read again; the host's RSS and RSS per seat. With <c>--idle</c>, the host is
+/// then left alone for that long (<see cref="ScaleIdlePhase"/>): do idle grains go, and do their holds still expire?
 /// </summary>
 internal static class ScaleScenario
 {
+    /// <summary>The host RSS the 1.8 M-seat fleet may reach (issue 16), and the 180,000-seat one (issue 4).</summary>
+    private const double IdleRssLimitMb = 2048;
+    private const double RssLimitMb = 1536;
+
     public static async Task RunAsync(BenchContext ctx)
     {
         var o = ctx.Options;
@@ -25,63 +31,119 @@ internal static class ScaleScenario
         using var http = ctx.LoadClient(o.Clients);
 
         var cold = new OperationRecorder("seatmap-cold");
-        await ReadEveryMapAsync(ctx, http, fleet, cold, "scale: first read of every (cold) seat map");
+        await ReadEveryMapAsync(ctx, http, fleet, cold, "scale: first read of every (cold) seat map", (_, _, _) => { });
         rss["afterColdReads"] = await RssAsync(ctx);
 
         var hold = new OperationRecorder("hold");
-        var queue = new ConcurrentQueue<PassengerSlot>(fleet.Slots);
-        hold.OpenWindow(Stopwatch.GetTimestamp());
-        ctx.Progress.Phase($"scale: hold {o.HeldShare:P0} of the seats", BenchContext.Counters(hold), () => $"{queue.Count} left");
-        await Task.WhenAll(Enumerable.Range(0, o.Clients).Select(_ => Task.Run(async () =>
-        {
-            while (queue.TryDequeue(out var slot))
-            {
-                var start = Stopwatch.GetTimestamp();
-                var outcome = await HttpExchange.SendAsync(http, CheckInClient.SeatCommand("hold", slot.FlightId, slot.SeatNumber, slot.PassengerId, slot.Token), false, ctx.Cancellation);
-                hold.Record(start, Stopwatch.GetTimestamp(), outcome.Status, outcome.IsSuccess ? null : outcome.Describe());
-            }
-        })));
-        hold.CloseWindow(Stopwatch.GetTimestamp());
+        var expiries = await HoldAsync(ctx, http, fleet, hold);
 
+        // A hold shows HELD, or (when holds are shorter than the run, as with --idle) it already expired.
+        var heldShown = 0;
+        var expiredShown = 0;
         var warm = new OperationRecorder("seatmap-warm");
-        var heldShown = await ReadEveryMapAsync(ctx, http, fleet, warm, "scale: every seat map again (warm)");
+        await ReadEveryMapAsync(ctx, http, fleet, warm, "scale: every seat map again (warm)", (flight, map, readAt) =>
+        {
+            foreach (var (seat, view) in map.Seats)
+            {
+                if (expiries.TryGetValue((flight, seat), out var expiresAt))
+                {
+                    if (view.Status == "HELD")
+                    {
+                        Interlocked.Increment(ref heldShown);
+                    }
+                    else if (expiresAt <= readAt)
+                    {
+                        Interlocked.Increment(ref expiredShown);
+                    }
+                }
+            }
+        });
         await Task.Delay(TimeSpan.FromSeconds(1), ctx.Cancellation);
         var final = await RssAsync(ctx);
         rss["final"] = final;
-        ctx.Report.ResourceWindow = (from, ctx.Sampler.Now);
-        rss["max"] = Math.Round(ctx.Sampler.Between(0, ctx.Sampler.Now).Select(s => s.HostRssMb).DefaultIfEmpty(0).Max(), 1);
         ctx.Report.Add(cold, hold, warm);
 
+        var report = ctx.Report;
         var seats = fleet.Flights.Count * seatsPerFlight;
         var idle = (double)rss["idle"]!;
-        var report = ctx.Report;
         var coldSummary = cold.Summarize();
         var errors = cold.ErrorCount + hold.ErrorCount + warm.ErrorCount;
         report.Check("every read and hold without errors", errors == 0, $"{errors} errors");
-        report.Check("every held seat shows HELD in the map", heldShown == fleet.Slots.Count, $"{heldShown} of {fleet.Slots.Count} shown");
+        report.Check("every held seat shows HELD in the map (or its hold already expired)", heldShown + expiredShown == fleet.Slots.Count,
+            $"{heldShown} HELD and {expiredShown} expired of {fleet.Slots.Count} holds");
         report.Figures["flights"] = fleet.Flights.Count;
         report.Figures["seats"] = seats;
         report.Figures["heldSeats"] = fleet.Slots.Count;
+        report.Figures["heldShownOnWarmRead"] = heldShown;
         report.Figures["rssMb"] = rss;
         report.Figures["rssPerSeatKb"] = seats == 0 ? 0 : Math.Round(final * 1024 / seats, 2);
         report.Figures["rssAboveIdlePerSeatKb"] = seats == 0 ? 0 : Math.Round((final - idle) * 1024 / seats, 2);
+
+        if (o.Idle > TimeSpan.Zero)
+        {
+            var idlePhase = await ScaleIdlePhase.RunAsync(ctx, http, fleet, expiries);
+            rss["beforeIdle"] = idlePhase.RssBeforeMb;
+            rss["endOfIdle"] = idlePhase.RssEndMb;
+        }
+        ctx.Report.ResourceWindow = (from, ctx.Sampler.Now);
+        var peak = Math.Round(ctx.Sampler.Between(0, ctx.Sampler.Now).Select(s => s.HostRssMb).DefaultIfEmpty(0).Max(), 1);
+        rss["max"] = peak;
+
         if (ctx.Target.HostPid is null)
         {
-            report.Targets.Add(new TargetCheck("host RSS", "<= 1536 MB", "not measured (give --host-pid)", null));
+            report.Targets.Add(new TargetCheck("host RSS", $"<= {(o.Idle > TimeSpan.Zero ? IdleRssLimitMb : RssLimitMb)} MB", "not measured (give --host-pid)", null));
+        }
+        else if (o.Idle > TimeSpan.Zero)
+        {
+            report.Targets.Add(TargetCheck.AtMost($"host RSS at its peak with {seats} seats", peak, IdleRssLimitMb, "MB"));
+            report.Targets.Add(TargetCheck.AtMost("host RSS at the end of the idle period", (double)rss["endOfIdle"]!, IdleRssLimitMb, "MB"));
         }
         else
         {
-            report.Targets.Add(TargetCheck.AtMost($"host RSS with {seats} seats", final, 1536, "MB"));
+            report.Targets.Add(TargetCheck.AtMost($"host RSS with {seats} seats", final, RssLimitMb, "MB"));
         }
         report.Targets.Add(TargetCheck.AtMost("cold flight's first seat map, p99", coldSummary.LatencyMs.P99, 100, "ms"));
         report.Targets.Add(new TargetCheck("errors", "0", $"{errors}", errors == 0));
     }
 
-    /// <summary>Reads every flight's map once (C at a time); returns how many of the fleet's seats it shows HELD.</summary>
-    private static async Task<int> ReadEveryMapAsync(BenchContext ctx, HttpClient http, Fleet fleet, OperationRecorder recorder, string phase)
+    /// <summary>Holds every slot of the fleet (C at a time); returns each hold's <c>holdExpiresAt</c> by (flight, seat).</summary>
+    private static async Task<IReadOnlyDictionary<(string Flight, string Seat), DateTimeOffset>> HoldAsync(
+        BenchContext ctx, HttpClient http, Fleet fleet, OperationRecorder hold)
     {
-        var held = fleet.Slots.GroupBy(s => s.FlightId).ToDictionary(g => g.Key, g => g.Select(s => s.SeatNumber).ToList(), StringComparer.Ordinal);
-        var shown = 0;
+        var expiries = new ConcurrentDictionary<(string Flight, string Seat), DateTimeOffset>();
+        var queue = new ConcurrentQueue<PassengerSlot>(fleet.Slots);
+        hold.OpenWindow(Stopwatch.GetTimestamp());
+        ctx.Progress.Phase($"scale: hold {ctx.Options.HeldShare:P0} of the seats", BenchContext.Counters(hold), () => $"{queue.Count} left");
+        await Task.WhenAll(Enumerable.Range(0, ctx.Options.Clients).Select(_ => Task.Run(async () =>
+        {
+            while (queue.TryDequeue(out var slot))
+            {
+                var start = Stopwatch.GetTimestamp();
+                var outcome = await HttpExchange.SendAsync(http, CheckInClient.SeatCommand("hold", slot.FlightId, slot.SeatNumber, slot.PassengerId, slot.Token), true, ctx.Cancellation);
+                hold.Record(start, Stopwatch.GetTimestamp(), outcome.Status, outcome.IsSuccess ? null : outcome.Describe());
+                if (outcome.IsSuccess && outcome.Body is { } body && HoldExpiresAt(body) is { } expiresAt)
+                {
+                    expiries[(slot.FlightId, slot.SeatNumber)] = expiresAt;
+                }
+            }
+        })));
+        hold.CloseWindow(Stopwatch.GetTimestamp());
+        return expiries;
+    }
+
+    private static DateTimeOffset? HoldExpiresAt(byte[] body)
+    {
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.TryGetProperty("holdExpiresAt", out var e) && e.ValueKind == JsonValueKind.String ? e.GetDateTimeOffset() : null;
+    }
+
+    /// <summary>
+    /// Reads every flight's map once (C at a time), handing each 200's map and the time it arrived to
+    /// <paramref name="seen"/> (called concurrently).
+    /// </summary>
+    internal static async Task ReadEveryMapAsync(
+        BenchContext ctx, HttpClient http, Fleet fleet, OperationRecorder recorder, string phase, Action<string, SeatMapState, DateTimeOffset> seen)
+    {
         var done = 0;
         recorder.OpenWindow(Stopwatch.GetTimestamp());
         ctx.Progress.Phase(phase, BenchContext.Counters(recorder), () => $"{done}/{fleet.Flights.Count} flights");
@@ -89,20 +151,19 @@ internal static class ScaleScenario
         {
             var start = Stopwatch.GetTimestamp();
             var outcome = await HttpExchange.SendAsync(http, CheckInClient.SeatMap(CheckInClient.SeatMapPath(flight), null), true, ct);
+            var arrived = DateTimeOffset.UtcNow;
             recorder.Record(start, Stopwatch.GetTimestamp(), outcome.Status, outcome.Status == 200 ? null : outcome.Describe());
-            if (outcome.Status == 200 && outcome.Body is { } body && held.TryGetValue(flight, out var seats))
+            if (outcome.Status == 200 && outcome.Body is { } body)
             {
-                var map = SeatMapState.Parse(body, outcome.ETag);
-                Interlocked.Add(ref shown, seats.Count(s => map.Seats.TryGetValue(s, out var v) && v.Status == "HELD"));
+                seen(flight, SeatMapState.Parse(body, outcome.ETag), arrived);
             }
             Interlocked.Increment(ref done);
         });
         recorder.CloseWindow(Stopwatch.GetTimestamp());
-        return shown;
     }
 
     /// <summary>The host's RSS in MB, from a fresh sample.</summary>
-    private static async Task<double> RssAsync(BenchContext ctx)
+    internal static async Task<double> RssAsync(BenchContext ctx)
     {
         var since = ctx.Sampler.Now;
         for (var i = 0; i < 20 && (ctx.Sampler.Latest is not { } s || s.Seconds <= since); i++)

@@ -335,13 +335,13 @@ internal static class SeatMapScenario
                 };
                 figures["ratios"] = phaseRatios.DeepClone();
                 ratios[key] = phaseRatios;
-                report.Targets.Add(TargetCheck.AtLeast($"throughput vs nginx at {o.Clients} connections ({label})", throughputRatio, 0.5, "x"));
-                report.Targets.Add(TargetCheck.AtMost($"p99 vs nginx at {o.Clients} connections ({label})", p99Ratio, 3, "x"));
+                report.Targets.Add(TargetCheck.AtLeast($"throughput vs nginx at {o.Clients} connections ({label})", throughputRatio, 0.65, "x"));
+                report.Targets.Add(TargetCheck.AtMost($"p99 vs nginx at {o.Clients} connections ({label})", p99Ratio, 2, "x"));
             }
             else
             {
-                report.Targets.Add(new TargetCheck($"throughput vs nginx ({label})", ">= 0.5 x", "not measured (--no-nginx)", null));
-                report.Targets.Add(new TargetCheck($"p99 vs nginx ({label})", "<= 3 x", "not measured (--no-nginx)", null));
+                report.Targets.Add(new TargetCheck($"throughput vs nginx ({label})", ">= 0.65 x", "not measured (--no-nginx)", null));
+                report.Targets.Add(new TargetCheck($"p99 vs nginx ({label})", "<= 2 x", "not measured (--no-nginx)", null));
             }
             report.Targets.Add(new TargetCheck($"errors ({label})", "0", $"{reads.Errors + writes.Errors}", reads.Errors + writes.Errors == 0));
             report.Targets.Add(TargetCheck.AtMost(

@@ -20,7 +20,7 @@ internal static class WaitlistScenario
 {
     private const int PassengersPerBooking = 9;
     private const double P95TargetMs = 1000;
-    private const double P99TargetMs = 2000;
+    private const double P99TargetMs = 250;
     private const string PnrAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     private static readonly TimeSpan AssignDeadline = TimeSpan.FromSeconds(30);
 

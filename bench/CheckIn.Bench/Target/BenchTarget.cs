@@ -62,13 +62,19 @@ internal sealed class BenchTarget : IAsyncDisposable
 
     /// <summary>
     /// The running host's settings that shape what is measured (rate limits, trusted proxies, hold duration,
-    /// logging), for the results; no secrets, ports or connection strings. Null for an external host.
+    /// logging, inherited GC settings), for the results; no secrets, ports or connection strings. Null for an external host.
     /// </summary>
     public IReadOnlyDictionary<string, string>? HostSettings => _environment is null
         ? null
         : new SortedDictionary<string, string>(
-            _environment.Where(e => ReportedSettings.Any(p => e.Key.StartsWith(p, StringComparison.Ordinal))).ToDictionary(),
+            _environment.Where(e => ReportedSettings.Any(p => e.Key.StartsWith(p, StringComparison.Ordinal))).Concat(InheritedGcSettings()).ToDictionary(),
             StringComparer.Ordinal);
+
+    /// <summary>.NET GC settings (<c>DOTNET_GC*</c>, e.g. <c>DOTNET_gcServer=0</c>) a started host inherits from the bench's environment.</summary>
+    private static IEnumerable<KeyValuePair<string, string>> InheritedGcSettings() =>
+        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Where(e => e.Key is string key && key.StartsWith("DOTNET_GC", StringComparison.OrdinalIgnoreCase))
+            .Select(e => KeyValuePair.Create((string)e.Key, e.Value as string ?? ""));
 
     private static readonly string[] ReportedSettings =
         ["CheckIn__RateLimiting__", "CheckIn__TrustedProxies__", "CheckIn__Telemetry__", "CheckIn__HoldDuration", "CheckIn__Simulators__", "Logging__"];

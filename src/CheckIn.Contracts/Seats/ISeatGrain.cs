@@ -61,4 +61,13 @@ public interface ISeatGrain : IGrainWithStringKey
     /// </summary>
     [OneWay]
     Task ExpireIfDueAsync();
+
+    /// <summary>
+    /// The flight's backstop (<see cref="IHoldBackstopGrain"/>) found this seat held past its expiry or offered to the
+    /// waitlist: expire the hold if due, offer an offered seat to the waitlist again. One-way, like
+    /// <see cref="ExpireIfDueAsync"/>: the seat calls the backstop (<see cref="IHoldBackstopGrain.ArmAsync"/>), never the
+    /// other way round with a wait.
+    /// </summary>
+    [OneWay]
+    Task BackstopAsync();
 }

@@ -44,6 +44,9 @@ public sealed class BatchingAuditLog : IAuditLog, IAsyncDisposable
     public Task<IReadOnlyDictionary<string, long>> LatestSeatVersionsAsync(string flightId, DateTimeOffset? since, CancellationToken cancellationToken = default) =>
         _inner.LatestSeatVersionsAsync(flightId, since, cancellationToken);
 
+    public Task<IReadOnlyList<OpenSeat>> OpenSeatsAsync(string flightId, CancellationToken cancellationToken = default) =>
+        _inner.OpenSeatsAsync(flightId, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();

@@ -19,4 +19,13 @@ public interface IAuditLog
     /// <paramref name="since"/> (every event of the flight when null); seats without such events are absent.
     /// </summary>
     Task<IReadOnlyDictionary<string, long>> LatestSeatVersionsAsync(string flightId, DateTimeOffset? since, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The flight's seats whose latest recorded event (highest seat version) left them HELD or OFFERED, with when it
+    /// happened: what the flight's hold backstop looks after.
+    /// </summary>
+    Task<IReadOnlyList<OpenSeat>> OpenSeatsAsync(string flightId, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A seat whose latest audit event left it HELD or OFFERED, and when.</summary>
+public sealed record OpenSeat(string SeatNumber, SeatStatus Status, DateTimeOffset Since);

@@ -18,4 +18,13 @@ public sealed class InMemoryAuditLog : IAuditLog
         return events.GroupBy(e => e.SeatNumber, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Max(e => e.SeatVersion), StringComparer.Ordinal);
     }
+
+    public async Task<IReadOnlyList<OpenSeat>> OpenSeatsAsync(string flightId, CancellationToken cancellationToken = default)
+    {
+        var events = await _store.QueryAsync(e => e.FlightId == flightId, e => e.At, int.MaxValue);
+        return [.. events.GroupBy(e => e.SeatNumber, StringComparer.Ordinal)
+            .Select(g => g.MaxBy(e => e.SeatVersion)!)
+            .Where(e => e.To is SeatStatus.Held or SeatStatus.Offered)
+            .Select(e => new OpenSeat(e.SeatNumber, e.To, e.At))];
+    }
 }

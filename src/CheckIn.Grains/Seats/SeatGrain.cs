@@ -15,12 +15,16 @@ namespace CheckIn.Grains.Seats;
 
 /// <summary>
 /// Owns one seat's state. Non-reentrant: one command at a time. Every transition is written (state plus its audit
-/// events, as an outbox) before the caller hears of it, then appended to the audit log and announced one-way to the
-/// flight's seat map. A hold's expiry is driven by a grain timer (precise), a reminder (durable backstop), the seat
-/// map's sweep, and is re-evaluated at the start of every call. A seat that becomes free while passengers of its cabin
+/// events, as an outbox) before the caller hears of it; the outbox reaches the audit trail in the same transaction
+/// (PostgreSQL, <see cref="SeatAuditOptions.RecordedWithState"/>) or is appended right after the write (in memory), and
+/// the change is announced one-way to the flight's seat map. A hold's expiry is driven by a grain timer (precise), the
+/// flight's reminder (<see cref="HoldBackstopGrain"/>, the durable backstop, armed before a hold or an offer is
+/// written), the seat map's sweep, and is re-evaluated at the start of every call. A seat that becomes free while passengers of its cabin
 /// wait goes OFFERED in the same write and tells the flight's waitlist one-way (again and again, until the waitlist
 /// assigns it or ends the offer): it never waits on the waitlist, which waits on it.
 /// </summary>
+/// <remarks>The grain type is pinned: <c>sql/009_seat_events_with_state.sql</c> records the outbox of rows of type <c>seat</c>.</remarks>
+[GrainType("seat")]
 internal sealed partial class SeatGrain(
     [PersistentState("seat", StorageNames.Default)] IPersistentState<SeatState> state,
     [FromKeyedServices(StorageNames.Default)] IGrainStorage demandStorage,
@@ -29,18 +33,17 @@ internal sealed partial class SeatGrain(
     IOptions<SeatHoldOptions> options,
     CheckInMetrics metrics,
     Pseudonyms pseudonyms,
+    IOptions<SeatAuditOptions> audit,
     ILogger<SeatGrain> logger) : Grain, ISeatGrain, IRemindable
 {
-    private const string ExpiryReminder = "hold-expiry";
-    private static readonly TimeSpan MinimumReminderDue = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
+    /// <summary>The per-seat reminder of earlier versions; a row left from them is dropped at its next tick.</summary>
+    private const string LegacyExpiryReminder = "hold-expiry";
 
     private string _flightId = "";
     private string _seatNumber = "";
     private SeatDefinition? _definition;
     private IGrainTimer? _expiryTimer;
     private IGrainTimer? _offerTimer;
-    private bool _reminderRegistered;
     private bool _flightExists;
     private readonly OutboxGauge _backlog = new(metrics, "seat");
 
@@ -51,7 +54,8 @@ internal sealed partial class SeatGrain(
         _backlog.Track(state.State.UnpublishedEvents.Count);
         if (state.State.UnpublishedEvents.Count > 0)
         {
-            // A previous activation wrote these but may have died before the audit log had them.
+            // A previous activation wrote these but may have died before the audit log had them (or before the map
+            // heard of them).
             await PublishAsync();
             GrainFactory.GetSeatMapGrain(_flightId).SeatChangedAsync(Snapshot()).Ignore();
         }
@@ -116,26 +120,32 @@ internal sealed partial class SeatGrain(
         }
     }
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public async Task BackstopAsync()
     {
-        if (reminderName != ExpiryReminder)
-        {
-            return;
-        }
         await ExpireIfDueAsync();
         if (state.State.Record.Status == SeatStatus.Offered)
         {
             // The durable backstop of an unanswered offer (say the waitlist's silo died with the message).
             OfferToWaitlist();
         }
-        else if (state.State.Record.Status != SeatStatus.Held)
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != LegacyExpiryReminder)
         {
-            // Nothing left to back up: drop the reminder instead of paying for it on every hold.
-            if (await this.GetReminder(ExpiryReminder) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-            _reminderRegistered = false;
+            return;
+        }
+        // A reminder row of the per-seat design: do its job once more, arm the flight's backstop if still needed (a
+        // seat held or offered then stays backed up), and drop the row.
+        if (state.State.Record.Status is SeatStatus.Held or SeatStatus.Offered)
+        {
+            await GrainFactory.GetHoldBackstopGrain(_flightId).ArmAsync();
+        }
+        await BackstopAsync();
+        if (await this.GetReminder(LegacyExpiryReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
         }
     }
 
@@ -330,14 +340,10 @@ internal sealed partial class SeatGrain(
 
     private async Task CommitAsync(SeatRecord record, List<SeatAuditEvent> events)
     {
-        if (!_reminderRegistered)
+        if (record.Status is SeatStatus.Held or SeatStatus.Offered)
         {
-            // Registered before the state write: a hold is never durable without its durable backstop, and any
-            // transition is sure to be announced again (outbox, map) by a later tick if this process dies before
-            // announcing it. The tick unregisters the reminder once the seat is not held.
-            var due = record.Status == SeatStatus.Held ? record.HoldExpiresAt!.Value - time.GetUtcNow() : ReminderPeriod;
-            await this.RegisterOrUpdateReminder(ExpiryReminder, due < MinimumReminderDue ? MinimumReminderDue : due, ReminderPeriod);
-            _reminderRegistered = true;
+            // Armed before the state write: a hold or an offer is never durable without its durable backstop.
+            await GrainFactory.GetHoldBackstopGrain(_flightId).ArmAsync();
         }
 
         var previous = state.State.Record;
@@ -374,6 +380,13 @@ internal sealed partial class SeatGrain(
 
     private async Task PublishAsync()
     {
+        if (audit.Value.RecordedWithState)
+        {
+            // The write that stored these recorded them in the audit trail in its own transaction: nothing to send.
+            state.State.UnpublishedEvents.Clear();
+            _backlog.Track(0);
+            return;
+        }
         if (await Outbox.PublishAsync(state.State.UnpublishedEvents, events => auditLog.AppendAsync(events)) is { } failure)
         {
             LogAuditAppendFailed(logger, failure, _flightId, _seatNumber, state.State.UnpublishedEvents.Count);

@@ -46,6 +46,13 @@ internal sealed partial class SeatMapGrain(
     /// </summary>
     internal static readonly TimeSpan CatchUpMargin = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How often a live map asks the audit trail whether a seat changed without telling it: a seat whose process died
+    /// between its write (state and audit in one transaction) and its one-way notification. Nothing reactivates such a
+    /// seat on its own, so the map looks; one indexed query a minute per active map.
+    /// </summary>
+    internal static readonly TimeSpan ReconcileInterval = TimeSpan.FromMinutes(1);
+
     private string _flightId = "";
     // Null until the map is caught up or built; nothing is applied or swept before that.
     private Dictionary<string, int>? _index;
@@ -60,6 +67,8 @@ internal sealed partial class SeatMapGrain(
     // Another writer changed the row under us: never claim a clean snapshot again, just leave.
     private bool _superseded;
     private bool _timersStarted;
+    // When the audit trail was last asked (catch-up, rebuild or reconcile): the next reconcile reads from there.
+    private DateTimeOffset _reconciledAt;
     private SeatMapView? _view;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -141,6 +150,12 @@ internal sealed partial class SeatMapGrain(
         {
             return;
         }
+        await ApplyAsync(snapshot);
+    }
+
+    /// <summary>Applies a seat's state if it is newer than the map's copy (a notification, or a seat read by a reconcile).</summary>
+    private async Task ApplyAsync(SeatSnapshot snapshot)
+    {
         if (_storedClean && !_superseded && state.State.IsNewer(_index!, snapshot))
         {
             // Storage must stop vouching for the snapshot before memory holds anything it lacks: a crash after
@@ -182,6 +197,7 @@ internal sealed partial class SeatMapGrain(
     {
         var map = state.State;
         var since = map.WrittenAt - CatchUpMargin;
+        var askedAt = time.GetUtcNow();
         IReadOnlyDictionary<string, long> latest;
         try
         {
@@ -194,10 +210,7 @@ internal sealed partial class SeatMapGrain(
         }
 
         var index = map.IndexSeats();
-        var behind = latest
-            .Where(seat => index.TryGetValue(seat.Key, out var i) && seat.Value > map.Versions[i])
-            .Select(seat => seat.Key)
-            .ToList();
+        var behind = SeatsBehind(latest, index);
         // Usually a handful of seats, often none (then no grain is called at all).
         foreach (var snapshot in await ReadSeatsAsync(behind))
         {
@@ -217,6 +230,7 @@ internal sealed partial class SeatMapGrain(
             _changed = true;
         }
         _index = index;
+        _reconciledAt = askedAt;
         _storedClean = true;
         _view = null;
         map.Clean = false;
@@ -256,6 +270,7 @@ internal sealed partial class SeatMapGrain(
             return false;
         }
 
+        _reconciledAt = time.GetUtcNow();
         var rebuilt = SeatMapState.FromFlight(flight, version: -1);
         var index = rebuilt.IndexSeats();
         foreach (var snapshot in await ReadSeatsAsync(flight.Seats.Select(s => s.SeatNumber)))
@@ -273,6 +288,49 @@ internal sealed partial class SeatMapGrain(
         return true;
     }
 
+    private void Every(TimeSpan period, Func<SeatMapGrain, Task> tick) =>
+        this.RegisterGrainTimer(
+            static (state, _) => state.Tick(state.Grain),
+            (Grain: this, Tick: tick),
+            new GrainTimerCreationOptions { DueTime = period, Period = period, Interleave = false, KeepAlive = false });
+
+    /// <summary>The seats whose latest audited version is newer than the map's copy.</summary>
+    private List<string> SeatsBehind(IReadOnlyDictionary<string, long> latest, Dictionary<string, int> index) =>
+        [.. latest.Where(seat => index.TryGetValue(seat.Key, out var i) && seat.Value > state.State.Versions[i]).Select(seat => seat.Key)];
+
+    /// <summary>
+    /// Asks the audit trail which seats changed since the last look (minus the catch-up margin) and re-reads those
+    /// the map is behind on. Usually none: then no seat is called.
+    /// </summary>
+    private async Task ReconcileAsync()
+    {
+        if (_index is null || _superseded)
+        {
+            return;
+        }
+        var askedAt = time.GetUtcNow();
+        IReadOnlyDictionary<string, long> latest;
+        try
+        {
+            latest = await auditLog.LatestSeatVersionsAsync(_flightId, _reconciledAt - CatchUpMargin);
+        }
+        catch (Exception ex)
+        {
+            LogReconcileFailed(logger, ex, _flightId);
+            return;
+        }
+        _reconciledAt = askedAt;
+        var behind = SeatsBehind(latest, _index);
+        foreach (var snapshot in await ReadSeatsAsync(behind))
+        {
+            await ApplyAsync(snapshot);
+        }
+        if (behind.Count > 0)
+        {
+            LogReconciled(logger, _flightId, behind.Count);
+        }
+    }
+
     private void StartTimers()
     {
         if (_timersStarted)
@@ -280,26 +338,10 @@ internal sealed partial class SeatMapGrain(
             return;
         }
         _timersStarted = true;
-        this.RegisterGrainTimer(
-            static (grain, _) => grain.SweepAsync(),
-            this,
-            new GrainTimerCreationOptions
-            {
-                DueTime = options.Value.ExpirySweepInterval,
-                Period = options.Value.ExpirySweepInterval,
-                Interleave = false,
-                KeepAlive = false,
-            });
-        this.RegisterGrainTimer(
-            static (grain, _) => grain.OnSnapshotTickAsync(),
-            this,
-            new GrainTimerCreationOptions
-            {
-                DueTime = SnapshotInterval,
-                Period = SnapshotInterval,
-                Interleave = false,
-                KeepAlive = false,
-            });
+        // None keeps the map alive: an idle map deactivates (with a clean snapshot) like any idle grain.
+        Every(options.Value.ExpirySweepInterval, static grain => grain.SweepAsync());
+        Every(ReconcileInterval, static grain => grain.ReconcileAsync());
+        Every(SnapshotInterval, static grain => grain.OnSnapshotTickAsync());
     }
 
     // Only the "not clean" marker matters while the map lives (it is written before the first notification is
@@ -390,6 +432,12 @@ internal sealed partial class SeatMapGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seat map of {FlightId}: caught up {SeatCount} seats that changed after its clean snapshot was written")]
     private static partial void LogCaughtUp(ILogger logger, string flightId, int seatCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seat map of {FlightId}: {SeatCount} seats changed without notifying the map (a notification lost with a process); re-read from the seats")]
+    private static partial void LogReconciled(ILogger logger, string flightId, int seatCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seat map of {FlightId}: the audit log could not say which seats changed lately; asked again in a minute")]
+    private static partial void LogReconcileFailed(ILogger logger, Exception exception, string flightId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Seat map of {FlightId}: the audit log could not say which seats changed after the clean snapshot; it is rebuilt from the seats")]
     private static partial void LogCatchUpFailed(ILogger logger, Exception exception, string flightId);

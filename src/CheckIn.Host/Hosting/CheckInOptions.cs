@@ -26,6 +26,23 @@ public sealed class CheckInOptions
 
     public const long DefaultMaxRequestBodyBytes = 32 * 1024;
 
+    /// <summary>
+    /// How long an activation may go without a call (or reminder) before Orleans deactivates it
+    /// (<c>CheckIn__GrainCollectionAge</c>; Orleans's <c>GrainCollectionOptions.CollectionAge</c>, 15 min in Orleans
+    /// 10.4.2). A flight nobody looks at gives its seat, seat-map and flight grains back within this plus Orleans's
+    /// one-minute collection scan; they reactivate from storage on the next call. A held seat stays active until its
+    /// hold ends (its expiry timer keeps it alive). Grain types with their own <c>[CollectionAgeLimit]</c> keep theirs.
+    /// </summary>
+    public TimeSpan GrainCollectionAge { get; set; } = DefaultGrainCollectionAge;
+
+    public static readonly TimeSpan DefaultGrainCollectionAge = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The shortest <see cref="GrainCollectionAge"/>: twice Orleans's collection scan period (one minute), below
+    /// which the scan, not the setting, decides when an idle activation goes.
+    /// </summary>
+    public static readonly TimeSpan MinimumGrainCollectionAge = TimeSpan.FromMinutes(2);
+
     /// <summary>The Orleans Dashboard at <c>/dashboard</c> (<c>CheckIn__Dashboard__*</c>).</summary>
     public DashboardSettings Dashboard { get; set; } = new();
 }
@@ -83,6 +100,10 @@ internal sealed class CheckInOptionsValidator(RunMode mode) : IValidateOptions<C
         if (options.TokenLifetime <= TimeSpan.Zero || options.TokenLifetime > TimeSpan.FromDays(1))
         {
             failures.Add("CheckIn:TokenLifetime must be between 00:00:01 and 1.00:00:00.");
+        }
+        if (options.GrainCollectionAge < CheckInOptions.MinimumGrainCollectionAge || options.GrainCollectionAge > TimeSpan.FromDays(1))
+        {
+            failures.Add("CheckIn:GrainCollectionAge (CheckIn__GrainCollectionAge) must be between 00:02:00 and 1.00:00:00.");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -55,6 +55,9 @@ internal static class SiloSetup
                 o.ServiceId = orleans.ServiceId;
             });
             silo.UseCheckInMembership(builder.Configuration);
+            // Idle activations go after CheckIn:GrainCollectionAge (validated with the other CheckIn options).
+            silo.Services.AddOptions<Orleans.Configuration.GrainCollectionOptions>()
+                .Configure<IOptions<CheckInOptions>>((collection, checkIn) => collection.CollectionAge = checkIn.Value.GrainCollectionAge);
 
             if (mode.UsesRedisClustering)
             {

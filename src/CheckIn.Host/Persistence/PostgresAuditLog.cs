@@ -46,6 +46,31 @@ internal sealed class PostgresAuditLog(NpgsqlDataSource dataSource) : IAuditLog
          GROUP BY seat_number
         """;
 
+    // The flight hold backstop's question, once a minute while the flight has a held or offered seat: each seat's
+    // latest event by version (the (flight_id, occurred_at) index finds the flight's events).
+    private const string OpenSeatsSql = """
+        SELECT seat_number, to_status, occurred_at
+          FROM (SELECT DISTINCT ON (seat_number) seat_number, to_status, occurred_at
+                  FROM seat_events
+                 WHERE flight_id = @flight_id
+                 ORDER BY seat_number, seat_version DESC) latest
+         WHERE to_status IN ('HELD', 'OFFERED')
+        """;
+
+    public async Task<IReadOnlyList<OpenSeat>> OpenSeatsAsync(string flightId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(flightId);
+        await using var command = dataSource.CreateCommand(OpenSeatsSql);
+        command.Parameters.Add(AuditTables.Text("flight_id", flightId));
+        var result = new List<OpenSeat>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new OpenSeat(reader.GetString(0), FromStoredStatus(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2)));
+        }
+        return result;
+    }
+
     public async Task<IReadOnlyDictionary<string, long>> LatestSeatVersionsAsync(string flightId, DateTimeOffset? since, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(flightId);

@@ -24,6 +24,8 @@ public static class PostgresSiloExtensions
 
         silo.Services.AddSingleton(_ => CreateDataSource(connectionString));
         silo.Services.AddSingleton<IAuditLog>(sp => new BatchingAuditLog(new PostgresAuditLog(sp.GetRequiredService<NpgsqlDataSource>())));
+        // The storage's write query records a seat's outbox in seat_events in the same transaction (sql/009).
+        silo.Services.Configure<SeatAuditOptions>(o => o.RecordedWithState = true);
         silo.Services.AddSingleton<ICheckInAuditLog>(sp => new PostgresCheckInAuditLog(sp.GetRequiredService<NpgsqlDataSource>()));
         silo.Services.AddSingleton<IWaitlistAuditLog>(sp => new PostgresWaitlistAuditLog(sp.GetRequiredService<NpgsqlDataSource>()));
         silo.Services.AddSingleton<IAbuseIncidentLog>(sp => new PostgresAbuseIncidentLog(sp.GetRequiredService<NpgsqlDataSource>()));

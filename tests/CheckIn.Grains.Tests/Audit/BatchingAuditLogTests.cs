@@ -74,6 +74,9 @@ public sealed class BatchingAuditLogTests
 
         public Task<IReadOnlyDictionary<string, long>> LatestSeatVersionsAsync(string flightId, DateTimeOffset? since, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>());
+
+        public Task<IReadOnlyList<OpenSeat>> OpenSeatsAsync(string flightId, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<OpenSeat>>([]);
     }
 
     private sealed class FailingLog : IAuditLog
@@ -86,5 +89,8 @@ public sealed class BatchingAuditLogTests
 
         public Task<IReadOnlyDictionary<string, long>> LatestSeatVersionsAsync(string flightId, DateTimeOffset? since, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>());
+
+        public Task<IReadOnlyList<OpenSeat>> OpenSeatsAsync(string flightId, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<OpenSeat>>([]);
     }
 }

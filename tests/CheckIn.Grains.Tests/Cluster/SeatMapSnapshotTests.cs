@@ -90,6 +90,30 @@ public sealed class SeatMapSnapshotTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_live_map_that_missed_a_change_reads_it_from_the_audit_trail_within_a_minute()
+    {
+        var flight = await _grains.CreateFlightAsync();
+        (await _grains.HoldAsync(flight, "LOST03-1", "5C")).Ok();
+        await Eventually.Until(() => _grains.MapEntryAsync(flight, "5C"), e => e?.Status == SeatStatus.Held, "the map to show the hold");
+
+        // The seat's process dies between its write and its one-way notification: nothing reactivates that seat,
+        // and the live map, which never heard of the confirm, would show HELD and then sweep it free.
+        SeatSnapshot confirmed;
+        using (fixture.DroppedMapNotifications.Drop(flight))
+        {
+            confirmed = (await _grains.ConfirmAsync(flight, "LOST03-1", "5C")).Ok();
+            await Eventually.Until(() => Task.FromResult(fixture.DroppedMapNotifications.DroppedFor(flight)), n => n >= 1, "the confirm's notification to be lost");
+        }
+        Assert.Equal(SeatStatus.Held, (await _grains.MapEntryAsync(flight, "5C"))!.Status);
+
+        await fixture.AdvanceAsync(SeatMapGrain.ReconcileInterval);
+
+        var healed = await Eventually.Until(() => _grains.MapEntryAsync(flight, "5C"), e => e?.Status == SeatStatus.Confirmed, "the map to show the confirm");
+        Assert.Equal(confirmed.Version, (await _grains.GetSeatMapGrain(flight).GetAsync())!.Version);
+        Assert.Equal("LOST03-1", healed!.PassengerId);
+    }
+
+    [Fact]
     public async Task A_map_keeps_its_changes_across_deactivation_without_asking_the_seats_again()
     {
         var flight = await _grains.CreateFlightAsync();

@@ -39,6 +39,9 @@ public sealed class FailingSeatVersionQueries(IAuditLog inner) : IAuditLog
     public Task<IReadOnlyList<SeatAuditEvent>> QueryAsync(string flightId, string? seatNumber, int limit, CancellationToken cancellationToken = default) =>
         inner.QueryAsync(flightId, seatNumber, limit, cancellationToken);
 
+    public Task<IReadOnlyList<OpenSeat>> OpenSeatsAsync(string flightId, CancellationToken cancellationToken = default) =>
+        inner.OpenSeatsAsync(flightId, cancellationToken);
+
     public Task<IReadOnlyDictionary<string, long>> LatestSeatVersionsAsync(string flightId, DateTimeOffset? since, CancellationToken cancellationToken = default)
     {
         if (_failing.ContainsKey(flightId))
