@@ -19,9 +19,9 @@ namespace CheckIn.Grains.Seats;
 /// (PostgreSQL, <see cref="SeatAuditOptions.RecordedWithState"/>) or is appended right after the write (in memory), and
 /// the change is announced one-way to the flight's seat map. A hold's expiry is driven by a grain timer (precise), the
 /// flight's reminder (<see cref="HoldBackstopGrain"/>, the durable backstop, armed before a hold or an offer is
-/// written), the seat map's sweep, and is re-evaluated at the start of every call. A seat that becomes free while passengers of its cabin
-/// wait goes OFFERED in the same write and tells the flight's waitlist one-way (again and again, until the waitlist
-/// assigns it or ends the offer): it never waits on the waitlist, which waits on it.
+/// written), the seat map's sweep, and is re-evaluated at the start of every call. A seat that becomes free while
+/// passengers of its cabin wait goes OFFERED in the same write and tells the flight's waitlist one-way (again and
+/// again, until the waitlist assigns it or ends the offer): it never waits on the waitlist, which waits on it.
 /// </summary>
 /// <remarks>The grain type is pinned: <c>sql/009_seat_events_with_state.sql</c> records the outbox of rows of type <c>seat</c>.</remarks>
 [GrainType("seat")]
