@@ -1,6 +1,7 @@
 using CheckIn.Api.Tests.Infrastructure;
 using CheckIn.Payments;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Xunit.Abstractions;
 
 namespace CheckIn.Api.Tests;
@@ -177,6 +178,50 @@ public sealed class HostMetricsTests(HostMetricsFixture fixture, ITestOutputHelp
     private PaymentWebhookEvent PaidEvent(string flightId, string passengerId, string intentId) =>
         new($"evt_{Guid.NewGuid():N}", "payment_intent.succeeded", intentId, PaymentOutcome.Succeeded, 50.00m, "EUR",
             $"{flightId}/{passengerId}", fixture.Clock.GetUtcNow());
+
+    [Fact]
+    public async Task A_host_keeps_a_seat_map_copy_while_it_is_read_drops_it_a_minute_after_the_last_read_and_a_definition_after_ten()
+    {
+        using var cached = HostMetrics.Collect(Services, "checkin.host.cached_flights");
+        // Whatever earlier tests left is swept first: every copy is over ten minutes old then.
+        await fixture.AdvanceAsync(TimeSpan.FromMinutes(11));
+        await Eventually.Until(() => Task.FromResult(Kept(cached)), k => k == (0, 0), "every copy to be swept");
+
+        var read = await Api.CreateFlightAsync();
+        var unread = await Api.CreateFlightAsync();
+        await ReadMapAsync(read);
+        await ReadMapAsync(unread);
+        Assert.Equal((2, 2), Kept(cached));
+
+        // 40 s on, one of them is read again; 40 s later only the other has gone unread for a minute.
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(40));
+        await ReadMapAsync(read);
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(40));
+        Assert.Equal((1, 2), await Eventually.Until(() => Task.FromResult(Kept(cached)), k => k.Maps < 2, "the unread map to be dropped"));
+
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(70));
+        await Eventually.Until(() => Task.FromResult(Kept(cached)), k => k.Maps == 0, "the map read last to be dropped a minute later");
+        // Definitions are kept ten minutes from their first use, read or not; then asked for again when needed.
+        Assert.Equal(2, Kept(cached).Flights);
+        await fixture.AdvanceAsync(TimeSpan.FromMinutes(9));
+        await Eventually.Until(() => Task.FromResult(Kept(cached)), k => k.Flights == 0, "the definitions to be dropped after ten minutes");
+        await ReadMapAsync(unread);
+        Assert.Equal((1, 1), Kept(cached));
+    }
+
+    private async Task ReadMapAsync(string flightId)
+    {
+        using var response = await Api.GetAsync($"/api/flights/{flightId}/seatmap");
+        await CheckInApi.EnsureStatusAsync(response, 200);
+    }
+
+    /// <summary>The latest observation of checkin.host.cached_flights: seat maps and flight definitions this host keeps.</summary>
+    private static (long Maps, long Flights) Kept(MetricCollector<long> cached)
+    {
+        cached.RecordObservableInstruments();
+        var latest = cached.GetMeasurementSnapshot();
+        return (latest.Last(m => Equals(m.Tags["cache"], "seatmap")).Value, latest.Last(m => Equals(m.Tags["cache"], "flight")).Value);
+    }
 
     private async Task<System.Text.Json.JsonElement> DeliverAsync(PaymentWebhookEvent e)
     {

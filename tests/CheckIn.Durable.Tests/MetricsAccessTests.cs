@@ -63,7 +63,7 @@ public sealed class MetricsAccessTests(DurableServicesFixture services, ITestOut
         }
         Assert.Equal(HttpStatusCode.OK, header.StatusCode);
         Assert.Contains("db_client_connection_pool_name=\"checkin\"", text, StringComparison.Ordinal);
-        Assert.Contains("provider_type_name=\"AdoNetGrainStorage\"", text, StringComparison.Ordinal);
+        Assert.Contains("provider_type_name=\"PostgresGrainStorage\"", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Password", text, StringComparison.OrdinalIgnoreCase);
     }
 

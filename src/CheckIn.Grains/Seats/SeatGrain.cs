@@ -26,7 +26,7 @@ namespace CheckIn.Grains.Seats;
 /// <remarks>The grain type is pinned: <c>sql/009_seat_events_with_state.sql</c> records the outbox of rows of type <c>seat</c>.</remarks>
 [GrainType("seat")]
 internal sealed partial class SeatGrain(
-    [PersistentState("seat", StorageNames.Default)] IPersistentState<SeatState> state,
+    [PersistentState(SeatAuditOptions.SeatStateName, StorageNames.Default)] IPersistentState<SeatState> state,
     [FromKeyedServices(StorageNames.Default)] IGrainStorage demandStorage,
     IAuditLog auditLog,
     TimeProvider time,

@@ -140,11 +140,16 @@ internal static class SeatMapApi
 /// This process's copy of each flight's seat map: the view, its anonymous JSON bytes and ETag, serialized once per
 /// version. A copy younger than <see cref="Freshness"/> is served without asking the seat map grain, so a hot map
 /// costs no grain call per request; seat commands through this process drop their flight's copy, so a passenger
-/// reads their own change at once. Other processes see it within <see cref="Freshness"/>.
+/// reads their own change at once. Other processes see it within <see cref="Freshness"/>. A copy nobody read for
+/// <see cref="IdleAfter"/> is dropped (<see cref="HostCacheSweeper"/>): a host that served thousands of flights keeps
+/// only the ones still read.
 /// </summary>
 internal sealed class SeatMapCache(IGrainFactory grains, TimeProvider time, IOptions<HttpJsonOptions> json)
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long a copy nobody reads is kept.</summary>
+    public static readonly TimeSpan IdleAfter = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
@@ -168,6 +173,25 @@ internal sealed class SeatMapCache(IGrainFactory grains, TimeProvider time, IOpt
             : new CachedSeatMap(view, $"\"{view.Version}\"", Serialize(SeatMapApi.ToResponse(flight, view, null)));
         _entries[flight.FlightId] = new Entry(map, now);
         return (map, false);
+    }
+
+    /// <summary>The flights whose copy this process keeps.</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>
+    /// Drops the copies fetched <see cref="IdleAfter"/> ago or earlier: a read refreshes a copy older than
+    /// <see cref="Freshness"/>, so such a copy has not been read since. A copy replaced meanwhile stays.
+    /// </summary>
+    public void EvictIdle()
+    {
+        var now = time.GetTimestamp();
+        foreach (var entry in _entries)
+        {
+            if (time.GetElapsedTime(entry.Value.FetchedAt, now) >= IdleAfter)
+            {
+                _entries.TryRemove(entry);
+            }
+        }
     }
 
     /// <summary>Forgets a flight's copy after this process changed one of its seats.</summary>

@@ -40,6 +40,7 @@ internal static partial class ApiSetup
         services.AddAbuseProtection();
         services.AddHostedService<DemoSeeder>();
         services.AddHostedService<StartupBanner>();
+        services.AddHostedService<HostCacheSweeper>();
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o =>
         {

@@ -3,6 +3,9 @@ using CheckIn.Grains.Storage;
 using CheckIn.Grains.Audit;
 using Npgsql;
 using Orleans.Configuration;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization.Serializers;
 
 namespace CheckIn.Host.Persistence;
 
@@ -13,7 +16,7 @@ public static class PostgresSiloExtensions
     public const string NpgsqlInvariant = "Npgsql";
 
     /// <summary>
-    /// Registers ADO.NET grain storage <see cref="StorageNames.Default"/> (JSON without CLR type names), ADO.NET reminders and
+    /// Registers the grain storage <see cref="StorageNames.Default"/> (<see cref="PostgresGrainStorage"/>, JSON without CLR type names), ADO.NET reminders and
     /// the audit logs (<see cref="IAuditLog"/>, <see cref="ICheckInAuditLog"/>, <see cref="IWaitlistAuditLog"/>, <see cref="IAbuseIncidentLog"/>), all sharing one <see cref="NpgsqlDataSource"/> (one connection pool).
     /// The schema must exist first: run <see cref="SchemaMigrator.MigrateAsync"/> before the silo starts.
     /// </summary>
@@ -30,12 +33,11 @@ public static class PostgresSiloExtensions
         silo.Services.AddSingleton<IWaitlistAuditLog>(sp => new PostgresWaitlistAuditLog(sp.GetRequiredService<NpgsqlDataSource>()));
         silo.Services.AddSingleton<IAbuseIncidentLog>(sp => new PostgresAbuseIncidentLog(sp.GetRequiredService<NpgsqlDataSource>()));
 
-        silo.AddAdoNetGrainStorage(StorageNames.Default, options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
-        {
-            o.Invariant = NpgsqlInvariant;
-            o.DataSource = dataSource;
-            o.GrainStorageSerializer = GrainStateJson.CreateSerializer();
-        }));
+        silo.Services.AddGrainStorage(StorageNames.Default, (sp, _) => new PostgresGrainStorage(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            GrainStateJson.CreateSerializer(),
+            sp.GetRequiredService<IActivatorProvider>(),
+            sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
 
         silo.UseAdoNetReminderService(options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
         {

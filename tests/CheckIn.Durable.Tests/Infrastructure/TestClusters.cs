@@ -9,9 +9,9 @@ internal static class TestClusters
     /// <summary>
     /// Starts an in-process cluster whose silos keep state and reminders in <paramref name="connectionString"/>.
     /// Clusters started with the same <paramref name="serviceId"/> see the same stored grains, as a restarted
-    /// deployment would.
+    /// deployment would. <paramref name="configure"/> adds to each silo.
     /// </summary>
-    public static async Task<InProcessTestCluster> StartAsync(string connectionString, string serviceId, short silos = 1)
+    public static async Task<InProcessTestCluster> StartAsync(string connectionString, string serviceId, short silos = 1, Action<ISiloBuilder>? configure = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ServiceId = serviceId;
@@ -20,6 +20,7 @@ internal static class TestClusters
         {
             silo.UsePostgresPersistence(connectionString);
             silo.Services.AddCheckInMetrics();
+            configure?.Invoke(silo);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
