@@ -19,7 +19,7 @@ namespace CheckIn.Grains.Seats;
 /// (PostgreSQL, <see cref="SeatAuditOptions.RecordedWithState"/>) or is appended right after the write (in memory), and
 /// the change is announced one-way to the flight's seat map. A hold's expiry is driven by a grain timer (precise), the
 /// flight's reminder (<see cref="HoldBackstopGrain"/>, the durable backstop, armed before a hold or an offer is
-/// written), the seat map's sweep, and is re-evaluated at the start of every call. A seat that becomes free while
+/// written; a reminder of the seat's own when that grain does not answer), the seat map's sweep, and is re-evaluated at the start of every call. A seat that becomes free while
 /// passengers of its cabin wait goes OFFERED in the same write and tells the flight's waitlist one-way (again and
 /// again, until the waitlist assigns it or ends the offer): it never waits on the waitlist, which waits on it.
 /// </summary>
@@ -36,7 +36,11 @@ internal sealed partial class SeatGrain(
     IOptions<SeatAuditOptions> audit,
     ILogger<SeatGrain> logger) : Grain, ISeatGrain, IRemindable
 {
-    /// <summary>The per-seat reminder of earlier versions; a row left from them is dropped at its next tick.</summary>
+    /// <summary>
+    /// The seat's own reminder: a row of the per-seat design of earlier versions, or the stand-in a hold or an offer
+    /// registers when the flight's backstop does not answer. Its tick does its job, hands an open seat to the flight's
+    /// backstop and drops the row.
+    /// </summary>
     private const string LegacyExpiryReminder = "hold-expiry";
 
     /// <summary>Added to a hold's expiry timer so that it rarely fires before the hold is due (see <see cref="OnExpiryTimerAsync"/>).</summary>
@@ -139,13 +143,14 @@ internal sealed partial class SeatGrain(
         {
             return;
         }
-        // A reminder row of the per-seat design: do its job once more, arm the flight's backstop if still needed (a
-        // seat held or offered then stays backed up), and drop the row.
-        if (state.State.Record.Status is SeatStatus.Held or SeatStatus.Offered)
-        {
-            await GrainFactory.GetHoldBackstopGrain(_flightId).ArmAsync();
-        }
+        // The seat's own reminder (a row of the per-seat design, or the stand-in for an unreachable flight backstop):
+        // do its job once more, hand what is still open to the flight's backstop, and drop the row. If the backstop
+        // is still unreachable, the row stays and ticks again.
         await BackstopAsync();
+        if (state.State.Record.Status is SeatStatus.Held or SeatStatus.Offered && !await TryArmBackstopAsync())
+        {
+            return;
+        }
         if (await this.GetReminder(LegacyExpiryReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
@@ -327,6 +332,20 @@ internal sealed partial class SeatGrain(
         return Task.CompletedTask;
     }
 
+    /// <summary>Arms the flight's backstop; false when its silo did not answer (a call that timed out or could not be delivered).</summary>
+    private async Task<bool> TryArmBackstopAsync()
+    {
+        try
+        {
+            await GrainFactory.GetHoldBackstopGrain(_flightId).ArmAsync();
+            return true;
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException)
+        {
+            return false;
+        }
+    }
+
     private void StopOfferTimer()
     {
         _offerTimer?.Dispose();
@@ -343,10 +362,14 @@ internal sealed partial class SeatGrain(
 
     private async Task CommitAsync(SeatRecord record, List<SeatAuditEvent> events)
     {
-        if (record.Status is SeatStatus.Held or SeatStatus.Offered)
+        if (record.Status is SeatStatus.Held or SeatStatus.Offered && !await TryArmBackstopAsync())
         {
-            // Armed before the state write: a hold or an offer is never durable without its durable backstop.
-            await GrainFactory.GetHoldBackstopGrain(_flightId).ArmAsync();
+            // Armed before the state write: a hold or an offer is never durable without a durable backstop. The
+            // flight's does not answer (its silo died and the cluster has not declared it yet, a few seconds): this
+            // seat registers a reminder of its own instead, so one flight-wide grain never blocks a hold. Its tick
+            // hands the seat to the flight's backstop and removes it.
+            await this.RegisterOrUpdateReminder(LegacyExpiryReminder, options.Value.HoldDuration + TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+            LogBackstopUnreachable(logger, _flightId, _seatNumber);
         }
 
         var previous = state.State.Record;
@@ -473,4 +496,7 @@ internal sealed partial class SeatGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Seat {FlightId}/{SeatNumber}: {Count} audit events stay in the outbox; the audit log refused them")]
     private static partial void LogAuditAppendFailed(ILogger logger, Exception exception, string flightId, string seatNumber, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seat {FlightId}/{SeatNumber}: the flight's hold backstop did not answer; the seat registered a reminder of its own")]
+    private static partial void LogBackstopUnreachable(ILogger logger, string flightId, string seatNumber);
 }

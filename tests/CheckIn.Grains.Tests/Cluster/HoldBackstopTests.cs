@@ -59,6 +59,33 @@ public sealed class HoldBackstopTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_hold_while_the_flights_backstop_does_not_answer_succeeds_backed_by_a_reminder_of_the_seats_own_which_goes_after_its_tick()
+    {
+        using var lag = fixture.Collect<double>("checkin.seat.hold_expiry_lag");
+        var flight = await _grains.CreateFlightAsync();
+        using (fixture.UnreachableBackstops.Block(flight))
+        {
+            (await _grains.HoldAsync(flight, "BKST06-1", "11A")).Ok();
+        }
+        Assert.Equal(["hold-expiry"], await fixture.RemindersAsync(_grains.GetSeatGrain(flight, "11A")));
+        Assert.Empty(await fixture.RemindersAsync(_grains.GetHoldBackstopGrain(flight)));
+
+        // Only that reminder can expire the hold now: no seat timer, no map sweep, no flight reminder.
+        await Eventually.Until(() => _grains.MapEntryAsync(flight, "11A"), e => e?.Status == SeatStatus.Held, "the map to show the hold");
+        await fixture.DeactivateAsync(_grains.GetSeatGrain(flight, "11A"));
+        await fixture.DeactivateAsync(_grains.GetSeatMapGrain(flight));
+        await fixture.AdvanceAsync(ClusterFixture.HoldDuration + TimeSpan.FromSeconds(2));
+
+        var expired = await Eventually.Until(
+            async () => (await fixture.AuditLog.QueryAsync(flight, "11A", 10))[^1],
+            e => e.To == SeatStatus.Available,
+            "the seat's own reminder to expire the hold");
+        Assert.Equal((SeatStatus.Held, SeatStatus.Available, "hold expired"), (expired.From, expired.To, expired.Reason));
+        Assert.InRange(Assert.Single(lag.For(flight)).Value, 0.999, 2.001);
+        await Eventually.Until(() => fixture.RemindersAsync(_grains.GetSeatGrain(flight, "11A")), r => r.Count == 0, "the seat's reminder to go once nothing is open");
+    }
+
+    [Fact]
     public async Task A_later_hold_keeps_the_reminder_past_the_first_holds_lifetime()
     {
         var flight = await _grains.CreateFlightAsync();

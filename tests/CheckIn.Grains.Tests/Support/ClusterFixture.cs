@@ -69,6 +69,8 @@ public class ClusterFixture : IAsyncLifetime
 
     public UnansweredSeatReleases UnansweredReleases { get; } = new();
 
+    public UnreachableHoldBackstops UnreachableBackstops { get; } = new();
+
     public IGrainFactory Grains => _cluster?.Client ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     /// <summary>The silo's grain storage: for tests that arrange what a crashed activation leaves behind.</summary>
@@ -95,6 +97,7 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IPaymentGateway>(Payments);
             silo.Services.AddSingleton<IIncomingGrainCallFilter>(DroppedMapNotifications);
             silo.Services.AddSingleton<IIncomingGrainCallFilter>(UnansweredReleases);
+            silo.Services.AddSingleton<IIncomingGrainCallFilter>(UnreachableBackstops);
             silo.Services.Configure<SeatHoldOptions>(o => o.HoldDuration = HoldDuration);
             silo.Services.Configure<RateLimitOptions>(o => o.Enabled = RateLimitingEnabled);
             silo.Services.AddSingleton(Time);

@@ -62,3 +62,35 @@ public sealed class UnansweredSeatReleases : IIncomingGrainCallFilter
         return context.Invoke();
     }
 }
+
+/// <summary>
+/// Makes the flight hold backstops of the flights a test names unreachable, as a grain on a silo that just died is:
+/// <see cref="IHoldBackstopGrain.ArmAsync"/> fails before the backstop runs it.
+/// </summary>
+public sealed class UnreachableHoldBackstops : IIncomingGrainCallFilter
+{
+    private readonly ConcurrentDictionary<string, bool> _blocked = new(StringComparer.Ordinal);
+
+    /// <summary>Blocks the flight's backstop; disposing the result unblocks it.</summary>
+    public IDisposable Block(string flightId)
+    {
+        _blocked[flightId] = true;
+        return new Unblock(() => _blocked.TryRemove(flightId, out _));
+    }
+
+    public Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (context.InterfaceMethod?.Name == nameof(IHoldBackstopGrain.ArmAsync)
+            && context.TargetId.Key.ToString() is { } flightId
+            && _blocked.ContainsKey(flightId))
+        {
+            throw new TimeoutException("injected by the test: the backstop's silo does not answer");
+        }
+        return context.Invoke();
+    }
+
+    private sealed class Unblock(Action unblock) : IDisposable
+    {
+        public void Dispose() => unblock();
+    }
+}
