@@ -132,6 +132,7 @@ internal sealed class PartitionSearch<TState, TInput, TOutput>(
             if (last.Deferred)
             {
                 // Everything after it is undone: the walk stands where it went past the lost command; take it now.
+                _state = last.Before;
                 if (TryLinearize(last.Call, last.Successors, 0))
                 {
                     at = _head.Next;
