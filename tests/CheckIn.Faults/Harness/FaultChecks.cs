@@ -28,7 +28,11 @@ public sealed record CheckOutcome(
 internal static class FaultChecks
 {
     /// <summary>How late after a hold's expiry a command may still find it held (clock reading and the grain's turn).</summary>
-    private static readonly TimeSpan ExpiryTolerance = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan ExpiryTolerance = TimeSpan.FromSeconds(2);
+
+    /// <summary>Every seat's hold/confirm/release history against the seat model, within the run's bound.</summary>
+    public static CheckResult<SeatRequest, SeatAnswer> CheckSeats(IEnumerable<Operation<SeatRequest, SeatAnswer>> history, TimeSpan holdDuration) =>
+        LinearizabilityChecker.Check(new SeatModel(holdDuration, ExpiryTolerance), history, new CheckBound(20_000_000, TimeSpan.FromMinutes(3)));
 
     public static async Task<CheckOutcome> RunAsync(string postgres, WorkloadData data, Workload workload, CallRecorder calls, TimeSpan holdDuration, Action<string> log)
     {
@@ -42,7 +46,7 @@ internal static class FaultChecks
         var history = workload.History;
         await WriteEvidenceAsync(history, events);
         var timer = Stopwatch.StartNew();
-        var result = LinearizabilityChecker.Check(new SeatModel(holdDuration, ExpiryTolerance), history, new CheckBound(20_000_000, TimeSpan.FromMinutes(3)));
+        var result = CheckSeats(history, holdDuration);
         var checkerSeconds = timer.Elapsed.TotalSeconds;
         foreach (var failure in result.Failures)
         {
@@ -247,19 +251,7 @@ internal static class FaultChecks
     {
         var folder = Path.Combine(FaultServices.RepositoryRoot(), "artifacts", "faults");
         Directory.CreateDirectory(folder);
-        await File.WriteAllLinesAsync(Path.Combine(folder, "seat-history.jsonl"), history.OrderBy(o => o.Invoked).Select(o => JsonSerializer.Serialize(new
-        {
-            o.Client,
-            o.Input.Seat,
-            Command = o.Input.Command.ToString(),
-            o.Input.Passenger,
-            Status = o.Outcome.IsKnown ? o.Outcome.Output!.Status?.ToString() : null,
-            Code = o.Outcome.IsKnown ? o.Outcome.Output!.Code : null,
-            HoldExpiresAt = o.Outcome.IsKnown ? o.Outcome.Output!.HoldExpiresAt : null,
-            Known = o.Outcome.IsKnown,
-            o.Invoked,
-            Completed = o.Outcome.IsKnown ? o.Completed : (DateTimeOffset?)null,
-        })));
+        await SeatHistoryFile.WriteAsync(Path.Combine(folder, "seat-history.jsonl"), history);
         await File.WriteAllLinesAsync(Path.Combine(folder, "seat-events.jsonl"), events.OrderBy(e => e.Seat).ThenBy(e => e.Version).Select(e => JsonSerializer.Serialize(e)));
     }
 

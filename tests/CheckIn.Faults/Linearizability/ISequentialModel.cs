@@ -19,4 +19,12 @@ public interface ISequentialModel<TState, TInput, TOutput>
     /// output. The operation's invocation and completion times are part of it, for rules that depend on time.
     /// </summary>
     IEnumerable<TState> Step(TState state, Operation<TInput, TOutput> operation);
+
+    /// <summary>
+    /// The order in which the search tries an operation with an unknown outcome: false (the default) takes it as soon
+    /// as it applies (where it was invoked, or the first point after), true first explains what follows without it and
+    /// takes it only where an answer needs it. Both orders explore the same choices and reach the same verdict; the
+    /// right one is a matter of how fast (see <c>PartitionSearch</c>).
+    /// </summary>
+    bool TryLostLast(TInput input) => false;
 }

@@ -21,6 +21,15 @@ namespace CheckIn.Faults.Linearizability;
 /// that used at least as many of every kind as one already reached is dominated (it has fewer lost commands left to
 /// explain what follows, and nothing else differs) and is not explored: without this, a seat that a few passengers
 /// take again and again, each with lost releases pending, is a new configuration for every count of them used.
+/// A lost command the model asks to try last (<see cref="ISequentialModel{TState,TInput,TOutput}.TryLostLast"/>) is
+/// not linearized where the walk meets it: the walk first goes on without it, and it is taken there only when the
+/// search backtracks to that point (a deferred choice). Both orders explore the same choices, so the verdict is the
+/// same; what changes is which configuration of a pair is reached first, and the dominance above only prunes the one
+/// reached second. Taking a lost command as soon as it applies first reaches the configurations that used it where a
+/// known answer alone would have done (a lost release of the passenger, then their own release answered AVAILABLE
+/// again): those use one more lost command, so the configuration without it, reached later, is not dominated and is
+/// explored again, for every passenger's every such choice (2^passengers configurations of one (known, state) pair).
+/// Tried last, the configuration that used fewer is reached first and the other is pruned at once.
 /// </summary>
 internal sealed class PartitionSearch<TState, TInput, TOutput>(
     ISequentialModel<TState, TInput, TOutput> model,
@@ -40,10 +49,11 @@ internal sealed class PartitionSearch<TState, TInput, TOutput>(
         public Event? Next { get; set; }
     }
 
-    private sealed record Choice(Event Call, TState Before, TState[] Successors, int NextSuccessor);
+    // The choices made so far, a stack linked through Below (so the deepest path is kept by one reference). A deferred
+    // choice: the walk went past a lost command it could have linearized at Call; backtracking to it takes it there.
+    private sealed record Choice(Event Call, TState Before, TState[] Successors, int NextSuccessor, Choice? Below, bool Deferred = false);
 
     private readonly Event _head = new(-1, false);
-    private readonly Stack<Choice> _choices = new();
     private readonly Dictionary<(LinearizedSnapshot, TState), List<int[]>> _seen = [];
     private readonly LinearizedSet _linearized = new(operations.Count);
 
@@ -52,7 +62,14 @@ internal sealed class PartitionSearch<TState, TInput, TOutput>(
     private LinearizedSet _knownLinearized = new(0);
     private int[] _slot = [];
     private int[] _used = [];
-    private int[] _longestPrefix = [];
+    private Choice? _choices;
+
+    // Operations linearized on the current path (the choices that are not deferred), and the top of the deepest path
+    // so far: the longest linearizable prefix, read only for a verdict other than linearizable (copying it out at
+    // every new depth was quadratic, most of a long history's check time).
+    private int _depth;
+    private int _deepest;
+    private Choice? _deepestPath;
     private TState _state = model.Initial;
 
     // For a lost command, the lost command alike it that was invoked just before it (-1: none).
@@ -85,6 +102,12 @@ internal sealed class PartitionSearch<TState, TInput, TOutput>(
             if (at.IsCall)
             {
                 var successors = model.Step(_state, operations[at.Operation]).Distinct().ToArray();
+                if (successors.Length > 0 && IsLost(at.Operation) && model.TryLostLast(operations[at.Operation].Input))
+                {
+                    _choices = new Choice(at, _state, successors, 0, _choices, Deferred: true);
+                    at = at.Next;
+                    continue;
+                }
                 if (TryLinearize(at, successors, 0))
                 {
                     at = _head.Next;
@@ -100,14 +123,28 @@ internal sealed class PartitionSearch<TState, TInput, TOutput>(
                 return Result(Verdict.Linearizable, steps);
             }
             // A return whose operation is not linearized yet: some earlier choice was wrong.
-            if (_choices.Count == 0)
+            if (_choices is null)
             {
                 return Result(Verdict.NotLinearizable, steps);
             }
-            var last = _choices.Pop();
+            var last = _choices;
+            _choices = last.Below;
+            if (last.Deferred)
+            {
+                // Everything after it is undone: the walk stands where it went past the lost command; take it now.
+                _state = last.Before;
+                if (TryLinearize(last.Call, last.Successors, 0))
+                {
+                    at = _head.Next;
+                    continue;
+                }
+                at = last.Call.Next;
+                continue;
+            }
             _state = last.Before;
             Unmark(last.Call.Operation);
             Unlift(last.Call);
+            _depth--;
             if (TryLinearize(last.Call, last.Successors, last.NextSuccessor))
             {
                 at = _head.Next;
@@ -132,12 +169,13 @@ internal sealed class PartitionSearch<TState, TInput, TOutput>(
             }
             if (Reach(set, successors[i]))
             {
-                _choices.Push(new Choice(call, _state, successors, i + 1));
+                _choices = new Choice(call, _state, successors, i + 1, _choices);
                 _state = successors[i];
                 Lift(call);
-                if (_choices.Count > _longestPrefix.Length)
+                if (++_depth > _deepest)
                 {
-                    _longestPrefix = [.. _choices.Reverse().Select(c => c.Call.Operation)];
+                    _deepest = _depth;
+                    _deepestPath = _choices;
                 }
                 return true;
             }
@@ -304,8 +342,17 @@ internal sealed class PartitionSearch<TState, TInput, TOutput>(
         {
             return new(partition, verdict, operations.Count, steps, [], []);
         }
-        var prefix = _longestPrefix.Select(i => operations[i]).ToList();
-        var inPrefix = _longestPrefix.ToHashSet();
+        var longestPrefix = new List<int>(_deepest);
+        for (var c = _deepestPath; c is not null; c = c.Below)
+        {
+            if (!c.Deferred)
+            {
+                longestPrefix.Add(c.Call.Operation);
+            }
+        }
+        longestPrefix.Reverse();
+        var prefix = longestPrefix.Select(i => operations[i]).ToList();
+        var inPrefix = longestPrefix.ToHashSet();
         var rest = Enumerable.Range(0, operations.Count).Where(i => !inPrefix.Contains(i)).Select(i => operations[i]).ToList();
         var firstCompletion = rest.Count == 0 ? DateTimeOffset.MaxValue : rest.Min(o => o.Completed);
         var frontier = rest.Where(o => o.Invoked <= firstCompletion).OrderBy(o => o.Invoked).ToList();
