@@ -3,6 +3,7 @@ using CheckIn.Contracts.Seats;
 using CheckIn.Grains.Tests.Support;
 using CheckIn.Grains.Tests.Telemetry;
 using CheckIn.TestSupport;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace CheckIn.Grains.Tests.Cluster;
 
@@ -37,20 +38,7 @@ public sealed class HoldBackstopTests(ClusterFixture fixture)
         using var lag = fixture.Collect<double>("checkin.seat.hold_expiry_lag");
         var flight = await _grains.CreateFlightAsync();
         (await _grains.HoldAsync(flight, "BKST03-1", "9A")).Ok();
-        await Eventually.Until(() => _grains.MapEntryAsync(flight, "9A"), e => e?.Status == SeatStatus.Held, "the map to show the hold");
-        await fixture.DeactivateAsync(_grains.GetSeatGrain(flight, "9A"));
-        await fixture.DeactivateAsync(_grains.GetSeatMapGrain(flight));
-
-        await fixture.AdvanceAsync(ClusterFixture.HoldDuration + TimeSpan.FromSeconds(2));
-
-        // Read from the audit trail: asking the seat would expire the hold itself.
-        var expired = await Eventually.Until(
-            async () => (await fixture.AuditLog.QueryAsync(flight, "9A", 10))[^1],
-            e => e.To == SeatStatus.Available,
-            "the backstop to expire the hold");
-        Assert.Equal((SeatStatus.Held, SeatStatus.Available, "hold expired"), (expired.From, expired.To, expired.Reason));
-        // The tick came 1 s after the hold's expiry (its first due), the clock stood 1 s later still.
-        Assert.InRange(Assert.Single(lag.For(flight)).Value, 0.999, 2.001);
+        await AssertExpiresWithoutSeatOrMapAsync(flight, "9A", lag, "the backstop");
 
         // Nothing open any more: a tick after a hold's lifetime and a minute without arming drops the reminder.
         await fixture.AdvanceAsync(TimeSpan.FromMinutes(1));
@@ -70,18 +58,8 @@ public sealed class HoldBackstopTests(ClusterFixture fixture)
         Assert.Equal(["hold-expiry"], await fixture.RemindersAsync(_grains.GetSeatGrain(flight, "11A")));
         Assert.Empty(await fixture.RemindersAsync(_grains.GetHoldBackstopGrain(flight)));
 
-        // Only that reminder can expire the hold now: no seat timer, no map sweep, no flight reminder.
-        await Eventually.Until(() => _grains.MapEntryAsync(flight, "11A"), e => e?.Status == SeatStatus.Held, "the map to show the hold");
-        await fixture.DeactivateAsync(_grains.GetSeatGrain(flight, "11A"));
-        await fixture.DeactivateAsync(_grains.GetSeatMapGrain(flight));
-        await fixture.AdvanceAsync(ClusterFixture.HoldDuration + TimeSpan.FromSeconds(2));
-
-        var expired = await Eventually.Until(
-            async () => (await fixture.AuditLog.QueryAsync(flight, "11A", 10))[^1],
-            e => e.To == SeatStatus.Available,
-            "the seat's own reminder to expire the hold");
-        Assert.Equal((SeatStatus.Held, SeatStatus.Available, "hold expired"), (expired.From, expired.To, expired.Reason));
-        Assert.InRange(Assert.Single(lag.For(flight)).Value, 0.999, 2.001);
+        // Only that reminder can expire the hold now: no flight reminder.
+        await AssertExpiresWithoutSeatOrMapAsync(flight, "11A", lag, "the seat's own reminder");
         await Eventually.Until(() => fixture.RemindersAsync(_grains.GetSeatGrain(flight, "11A")), r => r.Count == 0, "the seat's reminder to go once nothing is open");
     }
 
@@ -99,5 +77,27 @@ public sealed class HoldBackstopTests(ClusterFixture fixture)
         await fixture.AdvanceAsync(TimeSpan.FromMinutes(1));
 
         Assert.Equal(["holds"], await fixture.RemindersAsync(_grains.GetHoldBackstopGrain(flight)));
+    }
+
+    /// <summary>
+    /// With the seat and the map deactivated (no seat timer, no map sweep), a hold's lifetime and 2 s pass; the hold
+    /// must then be expired by a reminder (<paramref name="by"/>), whose first tick comes 1 s after the expiry.
+    /// </summary>
+    private async Task AssertExpiresWithoutSeatOrMapAsync(string flight, string seat, MetricCollector<double> lag, string by)
+    {
+        await Eventually.Until(() => _grains.MapEntryAsync(flight, seat), e => e?.Status == SeatStatus.Held, "the map to show the hold");
+        await fixture.DeactivateAsync(_grains.GetSeatGrain(flight, seat));
+        await fixture.DeactivateAsync(_grains.GetSeatMapGrain(flight));
+
+        await fixture.AdvanceAsync(ClusterFixture.HoldDuration + TimeSpan.FromSeconds(2));
+
+        // Read from the audit trail: asking the seat would expire the hold itself.
+        var expired = await Eventually.Until(
+            async () => (await fixture.AuditLog.QueryAsync(flight, seat, 10))[^1],
+            e => e.To == SeatStatus.Available,
+            $"{by} to expire the hold");
+        Assert.Equal((SeatStatus.Held, SeatStatus.Available, "hold expired"), (expired.From, expired.To, expired.Reason));
+        // The tick came 1 s after the hold's expiry (its first due), the clock stood 1 s later still.
+        Assert.InRange(Assert.Single(lag.For(flight)).Value, 0.999, 2.001);
     }
 }
