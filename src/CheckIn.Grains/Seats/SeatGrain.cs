@@ -19,11 +19,16 @@ namespace CheckIn.Grains.Seats;
 /// (PostgreSQL, <see cref="SeatAuditOptions.RecordedWithState"/>) or is appended right after the write (in memory), and
 /// the change is announced one-way to the flight's seat map. A hold's expiry is driven by a grain timer (precise), the
 /// flight's reminder (<see cref="HoldBackstopGrain"/>, the durable backstop, armed before a hold or an offer is
-/// written; a reminder of the seat's own when that grain does not answer), the seat map's sweep, and is re-evaluated at the start of every call. A seat that becomes free while
-/// passengers of its cabin wait goes OFFERED in the same write and tells the flight's waitlist one-way (again and
-/// again, until the waitlist assigns it or ends the offer): it never waits on the waitlist, which waits on it.
+/// written; a reminder of the seat's own when that grain does not answer), the seat map's sweep, and is re-evaluated
+/// at the start of every call. A seat that becomes free while passengers of its cabin wait goes OFFERED in the same
+/// write and tells the flight's waitlist one-way (again and again, until the waitlist assigns it or ends the offer):
+/// it never waits on the waitlist, which waits on it.
 /// </summary>
-/// <remarks>The grain type is pinned: <c>sql/009_seat_events_with_state.sql</c> records the outbox of rows of type <c>seat</c>.</remarks>
+/// <remarks>
+/// The state name (<see cref="SeatAuditOptions.SeatStateName"/>) is what the storage records the outbox for
+/// (<c>PostgresGrainStorage</c>; <c>sql/009_seat_events_with_state.sql</c> for the ADO.NET provider's query); the
+/// grain type stays pinned so stored rows and reminders keep their keys.
+/// </remarks>
 [GrainType("seat")]
 internal sealed partial class SeatGrain(
     [PersistentState(SeatAuditOptions.SeatStateName, StorageNames.Default)] IPersistentState<SeatState> state,
@@ -41,7 +46,7 @@ internal sealed partial class SeatGrain(
     /// registers when the flight's backstop does not answer. Its tick does its job, hands an open seat to the flight's
     /// backstop and drops the row.
     /// </summary>
-    private const string LegacyExpiryReminder = "hold-expiry";
+    private const string OwnExpiryReminder = "hold-expiry";
 
     /// <summary>Added to a hold's expiry timer so that it rarely fires before the hold is due (see <see cref="OnExpiryTimerAsync"/>).</summary>
     private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(1);
@@ -139,7 +144,7 @@ internal sealed partial class SeatGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != LegacyExpiryReminder)
+        if (reminderName != OwnExpiryReminder)
         {
             return;
         }
@@ -151,7 +156,7 @@ internal sealed partial class SeatGrain(
         {
             return;
         }
-        if (await this.GetReminder(LegacyExpiryReminder) is { } reminder)
+        if (await this.GetReminder(OwnExpiryReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
@@ -368,7 +373,7 @@ internal sealed partial class SeatGrain(
             // flight's does not answer (its silo died and the cluster has not declared it yet, a few seconds): this
             // seat registers a reminder of its own instead, so one flight-wide grain never blocks a hold. Its tick
             // hands the seat to the flight's backstop and removes it.
-            await this.RegisterOrUpdateReminder(LegacyExpiryReminder, options.Value.HoldDuration + TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+            await this.RegisterOrUpdateReminder(OwnExpiryReminder, options.Value.HoldDuration + TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
             LogBackstopUnreachable(logger, _flightId, _seatNumber);
         }
 
